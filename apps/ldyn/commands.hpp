@@ -1,0 +1,19 @@
+#pragma once
+// The subcommands of `ldyn`. Each register_* adds its options to the app and records the function
+// that runs the job; run_selected() runs the one the user chose.
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace ldyn::cli {
+
+/// Records `run` as the job of subcommand `sub`.
+void add_job(CLI::App* sub, std::function<int()> run);
+/// Runs the job of the parsed subcommand; returns the process exit code.
+int run_selected(const CLI::App& app);
+
+void register_optimize(CLI::App& app);
+void register_presets(CLI::App& app);
+
+}  // namespace ldyn::cli

@@ -1,0 +1,30 @@
+#pragma once
+// Seeded, named random streams. Each component draws from its own stream, derived from the run's
+// seed and the component's name, so adding randomness in one place never shifts another's draws.
+#include <cstdint>
+#include <random>
+#include <string_view>
+
+namespace ldyn {
+
+using Rng = std::mt19937_64;
+
+/// 64-bit FNV-1a: a stable hash of a stream name (std::hash is not stable across builds).
+constexpr std::uint64_t stable_hash(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+/// The random stream named `name` of the run seeded with `seed`.
+inline Rng make_stream(std::uint64_t seed, std::string_view name) {
+  const std::uint64_t h = stable_hash(name);
+  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                    static_cast<std::uint32_t>(h), static_cast<std::uint32_t>(h >> 32)};
+  return Rng(seq);
+}
+
+}  // namespace ldyn

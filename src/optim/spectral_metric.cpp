@@ -1,0 +1,47 @@
+#include "optim/spectral_metric.hpp"
+
+namespace ldyn::optim {
+
+template <class T>
+SpectralMetric<T>::SpectralMetric(Eigen::Index n)
+    : solver_(n), vectors_(Mat::Identity(n, n)), phi_(Eigen::VectorXd::Ones(n)), work_(n) {}
+
+template <class T>
+bool SpectralMetric<T>::refresh(const Mat& kappa_lower, double scale, const StepContext& c) {
+  const Eigen::Index n = kappa_lower.rows();
+  solver_.compute(kappa_lower, Eigen::ComputeEigenvectors);
+  bool ok = solver_.info() == Eigen::Success && solver_.eigenvalues().allFinite() &&
+            solver_.eigenvectors().allFinite();
+  if (ok) {
+    vectors_ = solver_.eigenvectors();
+    for (Eigen::Index i = 0; i < n; ++i)
+      phi_[i] = c.inverse_metric(scale * static_cast<double>(solver_.eigenvalues()[i]));
+  } else {
+    vectors_.setIdentity();
+    for (Eigen::Index i = 0; i < n; ++i)
+      phi_[i] = c.inverse_metric(scale * static_cast<double>(kappa_lower(i, i)));
+  }
+  fallback_ = !ok;
+  return ok;
+}
+
+template <class T>
+void SpectralMetric<T>::apply_inverse(const Eigen::Ref<const Vec>& f, Eigen::Ref<Vec> out) {
+  if (fallback_) {
+    out = (f.array() * phi_.template cast<T>().array()).matrix();
+    return;
+  }
+  work_.noalias() = vectors_.transpose() * f;
+  work_.array() *= phi_.template cast<T>().array();
+  out.noalias() = vectors_ * work_;
+}
+
+template <class T>
+typename SpectralMetric<T>::Mat SpectralMetric<T>::metric() const {
+  return vectors_ * phi_.cwiseInverse().template cast<T>().asDiagonal() * vectors_.transpose();
+}
+
+template class SpectralMetric<float>;
+template class SpectralMetric<double>;
+
+}  // namespace ldyn::optim
