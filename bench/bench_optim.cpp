@@ -4,6 +4,7 @@
 // the timed region contains nothing but step() (plus a clock read for the per-step median).
 //
 //   BM_AdamStep/n                 preset "adam", float, the fused diagonal loop
+//   BM_AdamStepMeasured/n         the same with measure_updates(true) (update norm reduction)
 //   BM_Reference*/n               reference kernels for the roofline of the Adam step (not ldyn code)
 //   BM_CgdFull/n/refresh          preset "cgd-full", double, one n x n block
 //   BM_CgdBlock/n/refresh         preset "cgd-block", float, block_size 256
@@ -16,7 +17,8 @@
 // Counters (besides Google Benchmark's own):
 //   n, refresh_every, block_size   the configuration, so the report needs no name parsing
 //   state_per_param                Optimizer::state_per_parameter() (Adam: must be 2)
-//   median_ms                      median of the individually timed steps (Adam)
+//   median_ms, median_cpu_ms       medians of the individually timed steps, wall and thread CPU time
+//                                  (Adam and the reference kernels)
 //   bytes_per_param                compulsory memory traffic counted in bytes_per_second
 #include <benchmark/benchmark.h>
 
@@ -25,9 +27,16 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <ctime>
+#include <new>
+#include <random>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <sys/mman.h>
 
 #include <Eigen/Core>
 
@@ -66,47 +75,110 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// CPU time of this thread: on a shared machine it excludes the time other processes hold the core.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// Per-step wall and CPU times, reported as medians (the same statistic bench/torch_adam.py uses).
+class StepTimes {
+ public:
+  explicit StepTimes(const benchmark::State& state) {
+    wall_.reserve(static_cast<std::size_t>(state.max_iterations));
+    cpu_.reserve(static_cast<std::size_t>(state.max_iterations));
+  }
+  template <class F>
+  void time(F&& f) {
+    const double c0 = thread_cpu_seconds();
+    const auto t0 = Clock::now();
+    f();
+    wall_.push_back(seconds_since(t0));
+    cpu_.push_back(thread_cpu_seconds() - c0);
+  }
+  void report(benchmark::State& state) const {
+    state.counters["median_ms"] = median(wall_) * 1e3;
+    state.counters["median_cpu_ms"] = median(cpu_) * 1e3;
+  }
+
+ private:
+  std::vector<double> wall_, cpu_;
+};
+
 std::size_t arg(const benchmark::State& state, int i) { return static_cast<std::size_t>(state.range(i)); }
 
 // ---------------------------------------------------------------------------------------------
 // Adam: the diagonal limit of CGD.
 
-void BM_AdamStep(benchmark::State& state) {
+void adam_step(benchmark::State& state, bool measure) {
   const std::size_t n = arg(state, 0);
   Optimizer<float> opt(ldyn::optim::preset("adam"));
   opt.add_group({n});
+  opt.measure_updates(measure);
   std::vector<float> x = random_vector<float>(n, "adam/x", 1.0);
   const std::vector<float> g = random_vector<float>(n, "adam/g", 1e-2);
   const std::span<float> xs(x);
   const std::span<const float> gs(g);
   for (int i = 0; i < 3; ++i) opt.step(xs, gs);  // warm-up: pages, caches, branch predictors
 
-  std::vector<double> times;
-  times.reserve(static_cast<std::size_t>(state.max_iterations));
-  for (auto _ : state) {
-    const auto t0 = Clock::now();
-    auto report = opt.step(xs, gs);
-    benchmark::DoNotOptimize(report);
-    times.push_back(seconds_since(t0));
-  }
+  StepTimes times(state);
+  for (auto _ : state)
+    times.time([&] {
+      auto report = opt.step(xs, gs);
+      benchmark::DoNotOptimize(report);
+    });
   benchmark::DoNotOptimize(x.data());
+  times.report(state);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(n * kAdamTraffic * sizeof(float)));
   state.counters["n"] = static_cast<double>(n);
-  state.counters["median_ms"] = median(times) * 1e3;
   state.counters["state_per_param"] = opt.state_per_parameter();
   state.counters["bytes_per_param"] = static_cast<double>(kAdamTraffic * sizeof(float));
 }
+
+void BM_AdamStep(benchmark::State& state) { adam_step(state, false); }
 BENCHMARK(BM_AdamStep)->ArgName("n")->Arg(1'000'000)->Arg(10'000'000)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The same with Optimizer::measure_updates(true) (StepReport::update_norm filled in; the CLI's
+// experiments turn it on): the extra reduction must not cost more than a few percent.
+void BM_AdamStepMeasured(benchmark::State& state) { adam_step(state, true); }
+BENCHMARK(BM_AdamStepMeasured)->ArgName("n")->Arg(1'000'000)->Arg(10'000'000)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // Reference kernels: what the Adam step costs at best on this machine, to tell how far ldyn is from
 // the roofline and where the time goes. None of them is ldyn code.
 
+// Buffers for the reference kernels: std::vector's allocation (4 KiB pages; the huge-page policy
+// of this machine decides) or 2 MiB-aligned memory advised to use transparent huge pages.
+class Buffer {
+ public:
+  Buffer(std::size_t n, float value, bool huge) : n_(n) {
+    constexpr std::size_t kHuge = std::size_t{2} << 20;
+    const std::size_t bytes = (n * sizeof(float) + kHuge - 1) / kHuge * kHuge;
+    data_ = static_cast<float*>(huge ? std::aligned_alloc(kHuge, bytes) : std::malloc(n * sizeof(float)));
+    if (data_ == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    if (huge) madvise(data_, bytes, MADV_HUGEPAGE);
+#endif
+    std::fill(data_, data_ + n, value);
+  }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  ~Buffer() { std::free(data_); }
+  float* data() { return data_; }
+  std::size_t size() const { return n_; }
+
+ private:
+  float* data_;
+  std::size_t n_;
+};
+
 // The textbook fused Adam loop (torch semantics, no clipping/decay options, no gradient-norm pass).
+template <bool Huge>
 void BM_ReferenceFusedAdam(benchmark::State& state) {
   const std::size_t n = arg(state, 0);
-  std::vector<float> q = random_vector<float>(n, "adam/x", 1.0);
-  const std::vector<float> g = random_vector<float>(n, "adam/g", 1e-2);
-  std::vector<float> m(n, 0.0f), v(n, 0.0f);
+  Buffer q(n, 1.0f, Huge), g(n, 0.0f, Huge), m(n, 0.0f, Huge), v(n, 0.0f, Huge);
+  const std::vector<float> g0 = random_vector<float>(n, "adam/g", 1e-2);
+  std::copy(g0.begin(), g0.end(), g.data());
   const float b1 = 0.9f, b2 = 0.999f, lr = 1e-3f, eps = 1e-8f;
   long t = 0;
   auto step = [&] {
@@ -127,20 +199,32 @@ void BM_ReferenceFusedAdam(benchmark::State& state) {
     }
   };
   for (int i = 0; i < 3; ++i) step();
-  std::vector<double> times;
-  times.reserve(static_cast<std::size_t>(state.max_iterations));
-  for (auto _ : state) {
-    const auto t0 = Clock::now();
-    step();
-    benchmark::ClobberMemory();
-    times.push_back(seconds_since(t0));
-  }
+  StepTimes times(state);
+  for (auto _ : state)
+    times.time([&] {
+      step();
+      benchmark::ClobberMemory();
+    });
+  times.report(state);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(n * kAdamTraffic * sizeof(float)));
   state.counters["n"] = static_cast<double>(n);
-  state.counters["median_ms"] = median(times) * 1e3;
   state.counters["bytes_per_param"] = static_cast<double>(kAdamTraffic * sizeof(float));
 }
-BENCHMARK(BM_ReferenceFusedAdam)->ArgName("n")->Arg(1'000'000)->Arg(10'000'000)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ReferenceFusedAdam<false>)
+    ->Name("BM_ReferenceFusedAdam")
+    ->ArgName("n")
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+// The same on transparent huge pages: what 2 MiB pages for the state (and the user's tensors) buy.
+BENCHMARK(BM_ReferenceFusedAdam<true>)
+    ->Name("BM_ReferenceFusedAdamHugePages")
+    ->ArgName("n")
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // The same memory traffic (4 streams read, 3 written) with trivial arithmetic: the bandwidth roofline.
 void BM_ReferenceTraffic(benchmark::State& state) {
@@ -159,17 +243,15 @@ void BM_ReferenceTraffic(benchmark::State& state) {
     }
   };
   for (int i = 0; i < 3; ++i) step();
-  std::vector<double> times;
-  times.reserve(static_cast<std::size_t>(state.max_iterations));
-  for (auto _ : state) {
-    const auto t0 = Clock::now();
-    step();
-    benchmark::ClobberMemory();
-    times.push_back(seconds_since(t0));
-  }
+  StepTimes times(state);
+  for (auto _ : state)
+    times.time([&] {
+      step();
+      benchmark::ClobberMemory();
+    });
+  times.report(state);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(n * kAdamTraffic * sizeof(float)));
   state.counters["n"] = static_cast<double>(n);
-  state.counters["median_ms"] = median(times) * 1e3;
   state.counters["bytes_per_param"] = static_cast<double>(kAdamTraffic * sizeof(float));
 }
 BENCHMARK(BM_ReferenceTraffic)->ArgName("n")->Arg(1'000'000)->Arg(10'000'000)->UseRealTime()->Unit(benchmark::kMillisecond);
@@ -179,17 +261,15 @@ void BM_ReferenceGradNorm(benchmark::State& state) {
   const std::size_t n = arg(state, 0);
   const std::vector<float> g = random_vector<float>(n, "adam/g", 1e-2);
   const Eigen::Map<const Eigen::ArrayXf> a(g.data(), static_cast<Eigen::Index>(n));
-  std::vector<double> times;
-  times.reserve(static_cast<std::size_t>(state.max_iterations));
-  for (auto _ : state) {
-    const auto t0 = Clock::now();
-    double sq = static_cast<double>(a.matrix().squaredNorm());
-    benchmark::DoNotOptimize(sq);
-    times.push_back(seconds_since(t0));
-  }
+  StepTimes times(state);
+  for (auto _ : state)
+    times.time([&] {
+      double sq = static_cast<double>(a.matrix().squaredNorm());
+      benchmark::DoNotOptimize(sq);
+    });
+  times.report(state);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(n * sizeof(float)));
   state.counters["n"] = static_cast<double>(n);
-  state.counters["median_ms"] = median(times) * 1e3;
   state.counters["bytes_per_param"] = static_cast<double>(sizeof(float));
 }
 BENCHMARK(BM_ReferenceGradNorm)->ArgName("n")->Arg(1'000'000)->Arg(10'000'000)->UseRealTime()->Unit(benchmark::kMillisecond);

@@ -11,6 +11,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"ldyn: learning dynamics (covariant gradient descent and learning systems)", "ldyn"};
   app.require_subcommand(1);
+  app.fallthrough();  // so that `ldyn optimize --config FILE` reaches the app-level --config
   app.set_config("--config", "", "read options from a TOML file (keys as the long options, "
                                  "in a section named after the subcommand, e.g. [optimize])");
   app.set_version_flag("--version", "ldyn 0.1.0");

@@ -45,6 +45,9 @@ struct OptimizeArgs {
   long steps = 1000;
   std::uint64_t seed = 1;
   double target = 0;  // 0: 1e-6 without noise, 1e-3 with
+  long nan_gradient_at = -1;
+  std::string checkpoint, resume;
+  long checkpoint_every = 0;
   std::string out, plot, json;
   // Compare.
   std::vector<std::string> compare;
@@ -117,8 +120,15 @@ optim::RunSettings run_settings(const OptimizeArgs& a) {
   optim::RunSettings r;
   r.steps = a.steps;
   r.seed = a.seed;
-  r.target = a.target > 0 ? a.target : (a.noise > 0 ? 1e-3 : 1e-6);
-  if (!(r.target < 1.0)) throw InvalidOption("--target", "must lie in (0, 1): a fraction of the initial loss");
+  if (a.has("--target") && !(a.target > 0.0 && a.target < 1.0))
+    throw InvalidOption("--target", "must lie in (0, 1): a fraction of the initial excess loss");
+  if (a.threads < 1) throw InvalidOption("--threads", "must be >= 1");
+  r.target = a.has("--target") ? a.target : (a.noise > 0 ? 1e-3 : 1e-6);
+  r.nan_gradient_at = a.nan_gradient_at;
+  if (a.checkpoint_every < 0) throw InvalidOption("--checkpoint-every", "must be >= 0");
+  r.checkpoint_path = a.checkpoint;
+  r.checkpoint_every = a.checkpoint_every;
+  r.resume_path = a.resume;
   return r;
 }
 
@@ -201,6 +211,8 @@ std::string json_number(double v) { return std::isfinite(v) ? fmt("%.10g", v) : 
 
 int run_compare(const OptimizeArgs& a) {
   const auto spec = problem_spec(a);
+  if (!a.checkpoint.empty() || !a.resume.empty())
+    throw InvalidOption(a.resume.empty() ? "--checkpoint" : "--resume", "applies to single runs, not to --compare");
   const optim::RunSettings settings = run_settings(a);
   const long dim = static_cast<long>(optim::problems::make_problem(spec)->dim());
   // Validate every optimizer's options before spending time on any of them.
@@ -225,15 +237,17 @@ int run_compare(const OptimizeArgs& a) {
               a.lr_grid ? (", lr tuned on " + fmt("%g", a.lr_min) + ".." + fmt("%g", a.lr_max) + " (" +
                            std::to_string(a.lr_per_decade) + "/decade)").c_str()
                         : "");
-  std::printf("%-14s %10s %16s %16s %12s\n", "optimizer", "best lr", "steps to target", "final rel loss",
-              "vs first");
+  // "speed-up": steps to target of the first optimizer listed divided by this one's.
+  std::printf("%-14s %10s %16s %16s %10s\n", "optimizer", "best lr", "steps to target", "final rel loss",
+              "speed-up");
   const double first = results.front().best.steps_to_target;
-  for (const auto& r : results) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
     const double s = r.best.steps_to_target;
     const std::string steps = s >= 0 ? fmt("%.0f", s) : "not reached";
-    const std::string ratio = (s > 0 && first > 0) ? fmt("%.2fx fewer", first / s) : "-";
-    std::printf("%-14s %10.3g %16s %16.3g %12s\n", r.name.c_str(), r.best.lr, steps.c_str(),
-                r.best.final_relative, ratio.c_str());
+    const std::string ratio = i == 0 ? "(ref)" : (s > 0 && first > 0) ? fmt("%.2fx", first / s) : "-";
+    std::printf("%-14s %10.3g %16s %16.3g %10s\n", r.name.c_str(), r.best.lr, steps.c_str(),
+                r.curve.final_relative(), ratio.c_str());
   }
 
   if (!a.out.empty()) {
@@ -256,12 +270,12 @@ int run_compare(const OptimizeArgs& a) {
       const auto& r = results[i];
       j << "    {\"name\": \"" << r.name << "\", \"best_lr\": " << json_number(r.best.lr)
         << ", \"steps_to_target\": " << (r.best.steps_to_target >= 0 ? json_number(r.best.steps_to_target) : "null")
-        << ", \"final_relative_loss\": " << json_number(r.best.final_relative) << ", \"trials\": [";
+        << ", \"final_relative_loss\": " << json_number(r.curve.final_relative()) << ", \"trials\": [";
       for (std::size_t k = 0; k < r.trials.size(); ++k) {
         const auto& t = r.trials[k];
         j << (k ? ", " : "") << "{\"lr\": " << json_number(t.lr) << ", \"steps_to_target\": "
           << (t.steps_to_target >= 0 ? json_number(t.steps_to_target) : "null")
-          << ", \"final_relative_loss\": " << json_number(t.final_relative)
+          << ", \"stop_relative_loss\": " << json_number(t.final_relative)
           << ", \"diverged\": " << (t.diverged ? "true" : "false") << "}";
       }
       j << "]}" << (i + 1 < results.size() ? "," : "") << "\n";
@@ -340,6 +354,9 @@ void register_optimize(CLI::App& app) {
   opt("--out", a->out, "CSV of the trajectory (compare: the curves at the best lr)");
   opt("--plot", a->plot, "PNG of the loss (log scale)");
   opt("--json", a->json, "compare: JSON summary of every trial");
+  opt("--checkpoint", a->checkpoint, "write a checkpoint here (every --checkpoint-every steps and at the end)");
+  opt("--checkpoint-every", a->checkpoint_every, "steps between checkpoints (0: only at the end)");
+  opt("--resume", a->resume, "continue the run saved in this checkpoint, up to --steps");
   // Compare.
   opt("--compare", a->compare, "comma-separated presets to compare")->delimiter(',');
   flag("--lr-grid", a->lr_grid, "compare: tune each optimizer's lr on a log grid");
@@ -349,6 +366,8 @@ void register_optimize(CLI::App& app) {
   opt("--repeats", a->repeats, "compare: seeds per grid point (median is used)")->capture_default_str();
   opt("--threads", a->threads, "compare: threads for the lr grid")->capture_default_str();
   flag("--quiet", a->quiet, "no progress bar");
+  opt("--nan-gradient-at", a->nan_gradient_at, "testing aid: replace the gradient of step S by NaNs")
+      ->group("Testing");
 
   add_job(sub, [a] { return a->compare.empty() ? run_single(*a) : run_compare(*a); });
 }

@@ -64,7 +64,11 @@ class EarlyStop {
       reason_ = "target reached";
       return true;
     }
-    if (info.loss < best_ - min_delta_ * std::abs(best_)) {
+    // The first loss always improves on the initial +inf: min_delta * |inf| would be NaN for
+    // min_delta = 0 (0 * inf), and every comparison with NaN is false, so best_ stayed +inf and
+    // `patience` stopped the loop after exactly `patience` steps, however fast the loss fell.
+    const bool improved = std::isinf(best_) || info.loss < best_ - min_delta_ * std::abs(best_);
+    if (improved) {
       best_ = info.loss;
       since_best_ = 0;
     } else if (patience_ > 0 && ++since_best_ >= patience_) {

@@ -63,7 +63,13 @@ void DenseEngine<T>::step(const StepContext& c, Tensors<T> params, ConstTensors<
   if (scalar_metric) {
     delta_ = force_ * static_cast<T>(identity ? 1.0 : c.inverse_metric(0.0));
   } else {
-    if ((c.t - 1) % static_cast<long>(options_.refresh_every) == 0) refresh(c);
+    if ((c.t - 1) % static_cast<long>(options_.refresh_every) == 0) {
+      refresh(c);
+    } else {
+      // Keep the basis, follow kappa's diagonal in it (delta_ still holds d here); see
+      // spectral_metric.hpp for why the eigenvalues of the last refresh must not be reused.
+      for (auto& b : blocks_) b.metric.track(delta_.segment(b.offset, b.size), c.c2, c);
+    }
     for (auto& b : blocks_)
       b.metric.apply_inverse(force_.segment(b.offset, b.size), delta_.segment(b.offset, b.size));
   }
@@ -108,8 +114,9 @@ void DenseEngine<T>::save(StateWriter& out) const {
     out.array(std::span<const T>(b.K.data(), static_cast<std::size_t>(b.K.size())));
     const auto& metric = b.metric;
     out.array(std::span<const T>(metric.eigenvectors().data(), static_cast<std::size_t>(metric.eigenvectors().size())));
-    out.array(std::span<const double>(metric.inverse_eigenvalues().data(),
-                                      static_cast<std::size_t>(metric.inverse_eigenvalues().size())));
+    // lambda, not phi: phi is recomputed from lambda (refresh or track) before every use.
+    out.array(std::span<const double>(metric.kappa_eigenvalues().data(),
+                                      static_cast<std::size_t>(metric.kappa_eigenvalues().size())));
     out.u64(metric.diagonal_fallback() ? 1 : 0);
   }
   out.f64(effective_rank_);
@@ -126,9 +133,9 @@ void DenseEngine<T>::load(StateReader& in) {
     in.array(std::span<T>(b.K.data(), static_cast<std::size_t>(b.K.size())), "kappa");
     in.array(std::span<T>(b.metric.eigenvectors().data(), static_cast<std::size_t>(b.metric.eigenvectors().size())),
              "metric eigenvectors");
-    in.array(std::span<double>(b.metric.inverse_eigenvalues().data(),
-                               static_cast<std::size_t>(b.metric.inverse_eigenvalues().size())),
-             "metric eigenvalues");
+    in.array(std::span<double>(b.metric.kappa_eigenvalues().data(),
+                               static_cast<std::size_t>(b.metric.kappa_eigenvalues().size())),
+             "kappa eigenvalues");
     b.metric.set_diagonal_fallback(in.u64() != 0);
   }
   effective_rank_ = in.f64();

@@ -1,7 +1,8 @@
 #pragma once
 // Full and block CGD: kappa is dense within each block (full = one block holding the whole group).
 // Per step O(sum n_b^2) for the moment update and the metric application; every `refresh_every`
-// steps an O(n_b^3) symmetric eigendecomposition per block.
+// steps an O(n_b^3) symmetric eigendecomposition per block, and in between an O(n_b^2) update of
+// the metric's eigenvalues in the kept basis (SpectralMetric::track).
 #include <vector>
 
 #include <Eigen/Dense>

@@ -10,6 +10,7 @@
 #include "core/random.hpp"
 #include "optim/optimize.hpp"
 #include "optim/optimizer.hpp"
+#include "optim/trajectory_checkpoint.hpp"
 
 namespace ldyn::optim {
 namespace {
@@ -18,33 +19,51 @@ namespace {
 struct ProblemFunction {
   const problems::Problem& problem;
   Rng& rng;
+  long nan_at = -1;
+  long evaluations = 0;
   double evaluate_with_gradient(const Eigen::VectorXd& x, Eigen::VectorXd& g) {
     problem.stochastic_gradient(x, g, rng);
+    if (evaluations++ == nan_at) g.setConstant(std::numeric_limits<double>::quiet_NaN());
     return problem.loss(x);
   }
 };
 
-// Records every step, watches the target and stops runs that blow up.
+// Records every step, watches the target, stops runs that blow up, and writes checkpoints.
 struct Recorder {
   Trajectory& out;
   const RunSettings& settings;
-  double initial = 0;
+  long offset = 0;  ///< updates done before this loop started (a resumed run)
+  // For checkpoints.
+  TrajectoryCheckpoint* checkpoint = nullptr;
+  const Optimizer<double>* optimizer = nullptr;
+  const Rng* rng = nullptr;
 
-  bool step_end(const StepInfo& info, const Eigen::VectorXd&) {
-    out.rows.push_back({info.step, info.loss, info.report.grad_norm, info.report.update_norm,
+  bool step_end(const StepInfo& info, const Eigen::VectorXd& x) {
+    const long step = offset + info.step;
+    out.rows.push_back({step, info.loss, info.report.grad_norm, info.report.update_norm,
                         info.report.effective_rank});
+    const double initial = out.initial_excess();
     const double excess = info.loss - out.minimum_loss;
-    if (info.step == 0) initial = excess;
-    if (settings.on_step) settings.on_step(info.step, info.loss);
+    if (settings.on_step) settings.on_step(step, info.loss);
     if (!std::isfinite(info.loss) || excess > settings.divergence * std::max(initial, 1e-300)) {
       out.diverged = true;
       return true;
     }
     if (out.steps_to_target < 0 && excess <= settings.target * initial) {
-      out.steps_to_target = info.step;
+      out.steps_to_target = step;
       if (settings.stop_at_target) return true;
     }
+    if (checkpoint && settings.checkpoint_every > 0 && (step + 1) % settings.checkpoint_every == 0)
+      save(step + 1, x);
     return false;
+  }
+
+  void save(long updates, const Eigen::VectorXd& x) {
+    checkpoint->updates = updates;
+    checkpoint->x = x;
+    checkpoint->rng = *rng;
+    checkpoint->trajectory = out;
+    write_checkpoint(settings.checkpoint_path, *checkpoint, *optimizer);
   }
 };
 
@@ -62,26 +81,48 @@ double Trajectory::final_relative() const {
   return initial > 0 ? final_excess() / initial : 0.0;
 }
 
-Trajectory run_trajectory(const problems::ProblemSpec& spec, const Options& options,
+Trajectory run_trajectory(const problems::ProblemSpec& requested, const Options& options,
                           const RunSettings& settings) {
-  const auto problem = problems::make_problem(spec);
+  const auto problem = problems::make_problem(requested);
+  problems::ProblemSpec spec = requested;
+  spec.dim = problem->dim();
   Trajectory out;
   out.minimum_loss = problem->minimum_loss();
   Optimizer<double> opt(options);
   opt.add_group({static_cast<std::size_t>(problem->dim())});
   opt.measure_updates(true);
   Rng rng = make_stream(settings.seed, "gradient-noise");
-  ProblemFunction f{*problem, rng};
-  Recorder recorder{out, settings};
   Eigen::VectorXd x = problem->initial_point();
+  long done = 0;  // updates already applied
+  TrajectoryCheckpoint checkpoint{spec, 0, x, rng, out};
+  if (!settings.resume_path.empty()) {
+    read_checkpoint(settings.resume_path, spec, checkpoint, opt);
+    done = checkpoint.updates;
+    x = checkpoint.x;
+    rng = checkpoint.rng;
+    out = checkpoint.trajectory;
+    if (done > settings.steps)
+      throw InvalidOption("--steps", "the checkpoint " + settings.resume_path + " is already at step " +
+                                         std::to_string(done) + ", past --steps " + std::to_string(settings.steps));
+  }
+  ProblemFunction f{*problem, rng, settings.nan_gradient_at, done};
+  Recorder recorder{out, settings, done};
+  if (!settings.checkpoint_path.empty()) {
+    recorder.checkpoint = &checkpoint;
+    recorder.optimizer = &opt;
+    recorder.rng = &rng;
+  }
   try {
-    optimize(opt, f, x, settings.steps, recorder);
+    optimize(opt, f, x, settings.steps - done, recorder);
   } catch (const NonFiniteError&) {
-    // Only a diverging iterate produces a non-finite gradient on these problems.
+    // A diverging iterate has a non-finite loss too; a non-finite gradient at a finite point is
+    // an error the caller must see.
+    if (std::isfinite(problem->loss(x))) throw;
     out.diverged = true;
   }
   const bool ended_early = out.diverged || (settings.stop_at_target && out.steps_to_target >= 0);
   if (!ended_early) {
+    if (recorder.checkpoint) recorder.save(settings.steps, x);
     // The point after the last update.
     const double loss = problem->loss(x);
     TrajectoryRow last{settings.steps, loss, std::numeric_limits<double>::quiet_NaN(),
@@ -117,6 +158,8 @@ TunedOptimizer tune_learning_rate(const problems::ProblemSpec& spec, const std::
   RunSettings sweep = settings;
   sweep.stop_at_target = true;
   sweep.on_step = nullptr;
+  sweep.checkpoint_path.clear();  // sweeps are short and many: no checkpoints
+  sweep.resume_path.clear();
 
   std::atomic<std::size_t> next{0};
   std::mutex report_mutex;
@@ -158,7 +201,7 @@ TunedOptimizer tune_learning_rate(const problems::ProblemSpec& spec, const std::
   result.best = *std::min_element(result.trials.begin(), result.trials.end(), better);
   result.options = options;
   result.options.lr = result.best.lr;
-  RunSettings full = settings;
+  RunSettings full = sweep;
   full.stop_at_target = false;
   result.curve = run_trajectory(spec, result.options, full);
   return result;

@@ -39,6 +39,13 @@ struct RunSettings {
   double target = 1e-6;         ///< relative excess loss that counts as reached
   bool stop_at_target = false;  ///< end the run at the target (sweeps need only the hit time)
   double divergence = 1e6;      ///< stop when the excess exceeds this times the initial excess
+  /// Testing aid: the gradient of this step (0-based) is replaced by NaNs (-1: never).
+  long nan_gradient_at = -1;
+  /// Write a checkpoint to checkpoint_path every this many updates (0: only at the end).
+  std::string checkpoint_path;
+  long checkpoint_every = 0;
+  /// Continue the run saved in this checkpoint (same problem, same optimizer structure).
+  std::string resume_path;
   /// Called after every update (for progress bars); may be empty.
   std::function<void(long step, double loss)> on_step;
 };

@@ -179,36 +179,52 @@ long Optimizer<T>::eigen_fallbacks() const {
 }
 
 namespace {
-constexpr std::uint64_t kStateVersion = 1;
+// 2: dense blocks store kappa's eigenvalues lambda (tracked between refreshes), not phi.
+// 3: each group also records its force and metric source.
+constexpr std::uint64_t kStateVersion = 3;
+
+// "full metric, force first_moment, source centered_covariance", for mismatch messages.
+std::string describe(std::uint64_t structure, std::uint64_t force, std::uint64_t source) {
+  if (structure > 3 || force > 1 || source > 2) return "an unknown optimizer";
+  return std::string(to_string(static_cast<Structure>(structure))) + " metric, force " +
+         to_string(static_cast<Force>(force)) + ", source " + to_string(static_cast<MetricSource>(source));
+}
+}
+
+template <class T>
+void Optimizer<T>::save(std::ostream& os) const {
+  StateWriter out(os);
+  out.tag("LDYNOPT\x01");
+  out.u64(kStateVersion);
+  out.u64(sizeof(T));
+  out.u64(groups_.size());
+  for (const auto& g : groups_) {
+    out.u64(static_cast<std::uint64_t>(g->options.structure));
+    out.u64(static_cast<std::uint64_t>(g->options.force));
+    out.u64(static_cast<std::uint64_t>(g->options.source));
+    out.array(std::span<const std::size_t>(g->sizes));
+    g->engine->save(out);
+  }
+  out.i64(t_);
+  out.i64(skipped_);
+  out.tag("END-LDYN");
 }
 
 template <class T>
 void Optimizer<T>::save(const std::filesystem::path& path) const {
-  write_file_atomically(
-      path,
-      [&](std::ostream& os) {
-        StateWriter out(os);
-        out.tag("LDYNOPT\x01");
-        out.u64(kStateVersion);
-        out.u64(sizeof(T));
-        out.u64(groups_.size());
-        for (const auto& g : groups_) {
-          out.u64(static_cast<std::uint64_t>(g->options.structure));
-          out.array(std::span<const std::size_t>(g->sizes));
-          g->engine->save(out);
-        }
-        out.i64(t_);
-        out.i64(skipped_);
-        out.tag("END-LDYN");
-      },
-      /*binary=*/true);
+  write_file_atomically(path, [&](std::ostream& os) { save(os); }, /*binary=*/true);
 }
 
 template <class T>
 void Optimizer<T>::load(const std::filesystem::path& path) {
   std::ifstream is(path, std::ios::binary);
   if (!is) throw FileError(path.string(), "cannot open optimizer state");
-  StateReader in(is, path.string());
+  load(is, path.string());
+}
+
+template <class T>
+void Optimizer<T>::load(std::istream& is, const std::string& name) {
+  StateReader in(is, name);
   in.tag("LDYNOPT\x01");
   const std::uint64_t version = in.u64();
   if (version != kStateVersion)
@@ -223,7 +239,13 @@ void Optimizer<T>::load(const std::filesystem::path& path) {
   // fails half-way leaves this optimizer untouched.
   std::vector<std::unique_ptr<GroupEngine<T>>> engines;
   for (auto& g : groups_) {
-    in.expect(in.u64(), static_cast<std::uint64_t>(g->options.structure), "metric structure");
+    const auto structure = in.u64(), force = in.u64(), source = in.u64();
+    if (structure != static_cast<std::uint64_t>(g->options.structure) ||
+        force != static_cast<std::uint64_t>(g->options.force) || source != static_cast<std::uint64_t>(g->options.source))
+      in.fail(std::string("state of another optimizer: ") + describe(structure, force, source) + " there, " +
+              describe(static_cast<std::uint64_t>(g->options.structure), static_cast<std::uint64_t>(g->options.force),
+                       static_cast<std::uint64_t>(g->options.source)) +
+              " here");
     std::vector<std::size_t> sizes(g->sizes.size());
     in.array(std::span<std::size_t>(sizes), "tensor list");
     if (sizes != g->sizes) in.fail("tensor sizes differ from this optimizer's groups");

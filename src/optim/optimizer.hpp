@@ -5,6 +5,8 @@
 // over the same object.
 #include <cstddef>
 #include <filesystem>
+#include <iosfwd>
+#include <string>
 #include <limits>
 #include <memory>
 #include <span>
@@ -54,9 +56,13 @@ class Optimizer {
   double state_per_parameter() const;
   long eigen_fallbacks() const;
 
-  /// Versioned binary checkpoint; load() requires an optimizer built with the same groups.
+  /// Versioned binary checkpoint; load() requires an optimizer built with the same groups, force
+  /// and metric source, and leaves it untouched if the file is corrupt or does not match.
   void save(const std::filesystem::path& path) const;
   void load(const std::filesystem::path& path);
+  /// The same on streams (to embed the state in a larger checkpoint); `name` labels errors.
+  void save(std::ostream& out) const;
+  void load(std::istream& in, const std::string& name);
 
  private:
   struct Group;

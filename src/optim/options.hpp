@@ -70,7 +70,8 @@ struct Options {
   std::size_t block_size = 0;
   /// Number of eigenvectors kept by Structure::low_rank.
   std::size_t rank = 8;
-  /// Recompute the eigendecomposition every this many steps (amortization); 1 = every step.
+  /// Recompute the eigendecomposition every this many steps (amortization); 1 = every step. In
+  /// between, the basis is kept and kappa's diagonal in it is tracked (O(n^2), spectral_metric.hpp).
   std::size_t refresh_every = 1;
 
   // Regularization and gradient handling, as torch.optim users expect.

@@ -4,7 +4,25 @@ namespace ldyn::optim {
 
 template <class T>
 SpectralMetric<T>::SpectralMetric(Eigen::Index n)
-    : solver_(n), vectors_(Mat::Identity(n, n)), phi_(Eigen::VectorXd::Ones(n)), work_(n) {}
+    : solver_(n), vectors_(Mat::Identity(n, n)), lambda_(Eigen::VectorXd::Zero(n)),
+      phi_(Eigen::VectorXd::Ones(n)), work_(n) {}
+
+template <class T>
+SpectralMetric<T>::SpectralMetric(const SpectralMetric& o)
+    : solver_(o.vectors_.rows()), vectors_(o.vectors_), lambda_(o.lambda_), phi_(o.phi_), work_(o.work_),
+      fallback_(o.fallback_) {}
+
+template <class T>
+SpectralMetric<T>& SpectralMetric<T>::operator=(const SpectralMetric& o) {
+  if (this != &o) {  // solver_ is left alone: compute() resizes its workspace as needed
+    vectors_ = o.vectors_;
+    lambda_ = o.lambda_;
+    phi_ = o.phi_;
+    work_ = o.work_;
+    fallback_ = o.fallback_;
+  }
+  return *this;
+}
 
 template <class T>
 bool SpectralMetric<T>::refresh(const Mat& kappa_lower, double scale, const StepContext& c) {
@@ -14,15 +32,30 @@ bool SpectralMetric<T>::refresh(const Mat& kappa_lower, double scale, const Step
             solver_.eigenvectors().allFinite();
   if (ok) {
     vectors_ = solver_.eigenvectors();
-    for (Eigen::Index i = 0; i < n; ++i)
-      phi_[i] = c.inverse_metric(scale * static_cast<double>(solver_.eigenvalues()[i]));
+    for (Eigen::Index i = 0; i < n; ++i) lambda_[i] = static_cast<double>(solver_.eigenvalues()[i]);
   } else {
     vectors_.setIdentity();
-    for (Eigen::Index i = 0; i < n; ++i)
-      phi_[i] = c.inverse_metric(scale * static_cast<double>(kappa_lower(i, i)));
+    for (Eigen::Index i = 0; i < n; ++i) lambda_[i] = static_cast<double>(kappa_lower(i, i));
   }
+  set_phi(scale, c);
   fallback_ = !ok;
   return ok;
+}
+
+template <class T>
+void SpectralMetric<T>::track(const Eigen::Ref<const Vec>& d, double scale, const StepContext& c) {
+  if (fallback_) work_ = d;  // the basis is the identity
+  else work_.noalias() = vectors_.transpose() * d;
+  for (Eigen::Index i = 0; i < lambda_.size(); ++i) {
+    const double a = static_cast<double>(work_[i]);
+    lambda_[i] = c.b2 * lambda_[i] + c.w2 * a * a + c.eps_acc;
+  }
+  set_phi(scale, c);
+}
+
+template <class T>
+void SpectralMetric<T>::set_phi(double scale, const StepContext& c) {
+  for (Eigen::Index i = 0; i < lambda_.size(); ++i) phi_[i] = c.inverse_metric(scale * lambda_[i]);
 }
 
 template <class T>

@@ -58,11 +58,13 @@ class StateReader {
       fail("not an ldyn optimizer state file, or corrupt (expected section '" + std::string(t, 8) + "')");
   }
   [[noreturn]] void fail(const std::string& why) const { throw FileError(path_, why); }
+  /// Reads n raw bytes (the caller has checked n).
+  void raw_into(void* p, std::size_t n) { raw(p, n); }
 
  private:
   void raw(void* p, std::size_t n) {
     in_.read(static_cast<char*>(p), static_cast<std::streamsize>(n));
-    if (!in_) fail("truncated or unreadable optimizer state");
+    if (!in_) fail("truncated or unreadable: not a complete ldyn state file");
   }
   std::istream& in_;
   std::string path_;

@@ -477,6 +477,7 @@ TEST(ProblemRegistry, BuildsEveryProblemWithItsDefaults) {
     EXPECT_EQ(p->initial_point().size(), dim);
     EXPECT_NE(names.find(name), std::string::npos);
   }
+  EXPECT_EQ(P::make_problem(spec("rosenbrock", 2))->dim(), 2);
   EXPECT_EQ(P::make_problem(spec("rosenbrock", 7))->dim(), 7);
   EXPECT_EQ(P::make_problem(spec("beale", 2))->dim(), 2);
   EXPECT_EQ(P::make_problem(spec("rotated-quadratic", 1))->dim(), 1);
