@@ -63,7 +63,7 @@ void DenseEngine<T>::step(const StepContext& c, Tensors<T> params, ConstTensors<
   if (scalar_metric) {
     delta_ = force_ * static_cast<T>(identity ? 1.0 : c.inverse_metric(0.0));
   } else {
-    if ((c.t - 1) % static_cast<long>(options_.refresh_every) == 0) {
+    if (c.refresh_due()) {
       refresh(c);
     } else {
       // Keep the basis, follow kappa's diagonal in it (delta_ still holds d here); see

@@ -38,6 +38,12 @@ void validate(const Options& o) {
   if (o.source != MetricSource::identity && o.alpha > 0.0 && o.eps_inside == 0.0 &&
       o.eps_outside == 0.0 && o.eps_accumulated == 0.0)
     throw InvalidOption("--eps", "must be > 0: the metric (kappa + eps)^alpha is singular without it");
+  // With beta1 = 0 the first moment is the gradient itself, so the centered deviation
+  // d = G - m_t is identically zero and the metric would be eps alone.
+  if (o.source == MetricSource::centered_covariance && o.beta1 == 0.0 &&
+      o.first_moment_weight.value_or(1.0) == 1.0)
+    throw InvalidOption("--beta1", "must be > 0 with the centered covariance: with beta1 = 0 the deviation "
+                                   "G - m_t is identically zero (use --source second_moment for no momentum)");
   require(o.weight_decay >= 0.0 && std::isfinite(o.weight_decay), "--weight-decay", "must be >= 0",
           o.weight_decay);
   require(o.clip_norm >= 0.0, "--clip-norm", "must be >= 0 (0 = off)", o.clip_norm);

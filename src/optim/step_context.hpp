@@ -2,6 +2,7 @@
 // Everything one step needs that does not depend on the element: the per-step scalars of the
 // update, computed once so that the hot loops carry no branches on options.
 #include <cmath>
+#include <cstddef>
 #include <limits>
 
 #include "optim/options.hpp"
@@ -20,6 +21,7 @@ struct StepContext {
   double c1 = 1, c2 = 1;   ///< bias corrections 1/(1 - beta^t)
   double eps_acc = 0, eps_in = 0, eps_out = 0, alpha = 0;
   bool measure = false;    ///< accumulate the update norm
+  std::size_t refresh_every = 1;  ///< dense metrics: eigendecomposition period
 
   /// The coefficients of step t for options `o`; `grad_norm` is the raw gradient norm of the group.
   static StepContext make(const Options& o, long t, double grad_norm, bool measure) {
@@ -47,6 +49,7 @@ struct StepContext {
     c.eps_in = o.eps_inside;
     c.eps_out = o.eps_outside;
     c.alpha = o.alpha;
+    c.refresh_every = o.refresh_every;
     return c;
   }
 
@@ -58,6 +61,9 @@ struct StepContext {
     x = x > bound ? bound : (x < -bound ? -bound : x);
     return x + static_cast<T>(l2) * q;
   }
+
+  /// True when a dense metric recomputes its eigendecomposition at this step (t = 1, 1 + k, ...).
+  bool refresh_due() const { return static_cast<std::size_t>(t - 1) % refresh_every == 0; }
 
   /// phi(lambda) = 1 / ((lambda + eps_in)^alpha + eps_out): one eigenvalue of the inverse metric.
   double inverse_metric(double lambda) const {

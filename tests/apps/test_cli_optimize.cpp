@@ -68,6 +68,7 @@ TEST(CliOptimize, ImpossibleParameters) {
   expect_named_error("--target 2", "--target");
   expect_named_error("--problem beale --dim 3", "--dim");
   expect_named_error("--optimizer cgd-lowrank --rank 0", "--rank");
+  expect_named_error("--optimizer cgd-full --tau1 0", "--beta1");  // centered covariance would vanish
 }
 
 TEST(CliOptimize, NonFiniteGradientStopsWithNamedError) {

@@ -499,7 +499,16 @@ TEST(Optimizer, ImpossibleOptionsAreRejectedByName) {
     o.alpha = 0.0;
     o.eps_inside = o.eps_outside = o.eps_accumulated = 0.0;
   })));
-  EXPECT_NO_THROW(ldyn::optim::validate(with([](Options& o) { o.beta1 = 0.0; })));
+  EXPECT_NO_THROW(ldyn::optim::validate(with([](Options& o) {  // no momentum, uncentered: fine
+    o.source = ldyn::optim::MetricSource::second_moment;
+    o.beta1 = 0.0;
+  })));
+  // ... but the centered covariance about m_t = G_t would be identically zero.
+  expect_invalid(with([](Options& o) {
+                   o.source = ldyn::optim::MetricSource::centered_covariance;
+                   o.beta1 = 0.0;
+                 }),
+                 "--beta1", "beta1 = 0 with the centered covariance");
   EXPECT_NO_THROW(ldyn::optim::validate(with([](Options& o) { o.rank = 0; })));  // unused unless low_rank
 
   try {
@@ -740,4 +749,18 @@ TEST(OptimizerState, SameShapeDifferentPresetIsRefused) {
   Optimizer<double> rmsprop(preset("rmsprop"));  // same source as adam, other force
   rmsprop.add_group({4});
   expect_file_error([&] { rmsprop.load(path); }, path, "adam state into rmsprop");
+}
+
+TEST(Optimizer, SetOptionsChangesTheRefreshPeriod) {
+  // The refresh period is read at every step, so set_options() takes effect at once.
+  Options every = preset("cgd-full");
+  every.lr = 1e-2;
+  Options rarely = every;
+  rarely.refresh_every = 1000;
+  Optimizer<double> a(every), b(rarely);
+  a.add_group({6});
+  b.add_group({6});
+  b.set_options(0, every);
+  std::vector<double> q = start_point<double>(6), p = q;
+  EXPECT_TRUE(bitwise_equal(advance(a, {6}, q, 0, 12), advance(b, {6}, p, 0, 12)));
 }
