@@ -89,9 +89,21 @@ void Optimizer<T>::set_options(std::size_t group, const Options& o) {
 
 template <class T>
 StepReport Optimizer<T>::step(std::span<T> x, std::span<const T> g) {
-  const std::span<T> xs[1] = {x};
-  const std::span<const T> gs[1] = {g};
-  return step(Tensors<T>(xs), ConstTensors<T>(gs));
+  std::size_t total = 0;
+  for (const auto& group : groups_) total += group->parameters;
+  if (x.size() != total || g.size() != total)
+    throw std::invalid_argument("Optimizer::step: got " + std::to_string(x.size()) + " parameters and " +
+                                std::to_string(g.size()) + " gradients, registered " + std::to_string(total));
+  flat_params_.clear();
+  flat_grads_.clear();
+  std::size_t at = 0;
+  for (const auto& group : groups_)
+    for (std::size_t size : group->sizes) {
+      flat_params_.push_back(x.subspan(at, size));
+      flat_grads_.push_back(g.subspan(at, size));
+      at += size;
+    }
+  return step(Tensors<T>(flat_params_), ConstTensors<T>(flat_grads_));
 }
 
 template <class T>

@@ -40,7 +40,8 @@ class Optimizer {
   /// One update of all groups. `params` and `grads` list every tensor of every group, in the order
   /// they were registered, with the registered sizes (checked; throws std::invalid_argument).
   StepReport step(Tensors<T> params, ConstTensors<T> grads);
-  /// Shorthand for an optimizer with a single group holding a single tensor.
+  /// The same for parameters stored back to back: `x` and `g` hold every registered tensor of
+  /// every group, in registration order (the common case of one flat parameter vector).
   StepReport step(std::span<T> x, std::span<const T> g);
 
   /// Measure the update norm at every step (one extra reduction; off by default).
@@ -67,6 +68,9 @@ class Optimizer {
  private:
   struct Group;
   std::vector<std::unique_ptr<Group>> groups_;
+  // Views into the flat vectors of step(x, g), kept to avoid allocating at every step.
+  std::vector<std::span<T>> flat_params_;
+  std::vector<std::span<const T>> flat_grads_;
   Options defaults_;
   long t_ = 0;
   long skipped_ = 0;

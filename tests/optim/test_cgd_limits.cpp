@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -38,18 +39,6 @@ using Trajectory = std::vector<Vector>;
 using GradFn = std::function<void(long, const Vector&, Vector&)>;
 using Sizes = std::vector<std::size_t>;
 
-void step_all(Optimizer<double>& opt, const Sizes& sizes, Vector& q, const Vector& g) {
-  std::vector<std::span<double>> ps;
-  std::vector<std::span<const double>> gs;
-  std::size_t at = 0;
-  for (std::size_t s : sizes) {
-    ps.emplace_back(q.data() + at, s);
-    gs.emplace_back(g.data() + at, s);
-    at += s;
-  }
-  opt.step(Tensors<double>(ps), ConstTensors<double>(gs));
-}
-
 /// Parameters after each of `steps` updates of one group with tensors `sizes`.
 Trajectory run(const Options& o, const Sizes& sizes, Vector q, long steps, const GradFn& grad) {
   Optimizer<double> opt(o);
@@ -58,7 +47,7 @@ Trajectory run(const Options& o, const Sizes& sizes, Vector q, long steps, const
   Trajectory out;
   for (long t = 1; t <= steps; ++t) {
     grad(t, q, g);
-    step_all(opt, sizes, q, g);
+    opt.step(std::span(q), std::span(std::as_const(g)));
     out.push_back(q);
   }
   return out;
@@ -227,7 +216,7 @@ TEST(CgdLimits, BlockCgdPerTensorIsIndependentFullCgds) {
   for (long t = 1; t <= steps; ++t) {
     grad(t, q, g);
     grad(t, p, h);
-    step_all(block, sizes, q, g);
+    block.step(std::span(q), std::span(std::as_const(g)));
     std::size_t at = 0;
     for (std::size_t k = 0; k < sizes.size(); ++k) {
       parts[k].step(std::span<double>(p.data() + at, sizes[k]), std::span<const double>(h.data() + at, sizes[k]));

@@ -12,6 +12,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -72,27 +73,14 @@ void gradient(long t, const std::vector<T>& q, std::vector<T>& g) {
            static_cast<T>(0.3 * noise(t, i));
 }
 
-template <class T>
-void step_all(Optimizer<T>& opt, const Sizes& sizes, std::vector<T>& q, const std::vector<T>& g) {
-  std::vector<std::span<T>> ps;
-  std::vector<std::span<const T>> gs;
-  std::size_t at = 0;
-  for (std::size_t s : sizes) {
-    ps.emplace_back(q.data() + at, s);
-    gs.emplace_back(g.data() + at, s);
-    at += s;
-  }
-  opt.step(Tensors<T>(ps), ConstTensors<T>(gs));
-}
-
 /// Steps from+1 .. to; returns the parameters after each.
 template <class T>
-std::vector<std::vector<T>> advance(Optimizer<T>& opt, const Sizes& sizes, std::vector<T>& q, long from, long to) {
+std::vector<std::vector<T>> advance(Optimizer<T>& opt, std::vector<T>& q, long from, long to) {
   std::vector<T> g(q.size());
   std::vector<std::vector<T>> out;
   for (long t = from + 1; t <= to; ++t) {
     gradient(t, q, g);
-    step_all(opt, sizes, q, g);
+    opt.step(std::span(q), std::span(std::as_const(g)));
     out.push_back(q);
   }
   return out;
@@ -135,25 +123,25 @@ void check_exact_resume(const std::string& name) {
   Optimizer<T> a(o);
   a.add_group(sizes);
   std::vector<T> q = start_point<T>(12);
-  advance(a, sizes, q, 0, first);
+  advance(a, q, 0, first);
   a.save(path);
   const std::vector<T> checkpoint = q;
   std::vector<T> qa = checkpoint;
-  const auto run_a = advance(a, sizes, qa, first, first + second);
+  const auto run_a = advance(a, qa, first, first + second);
 
   Optimizer<T> b(o);
   b.add_group(sizes);
   b.load(path);
   EXPECT_EQ(b.steps(), first);
   std::vector<T> qb = checkpoint;
-  const auto run_b = advance(b, sizes, qb, first, first + second);
+  const auto run_b = advance(b, qb, first, first + second);
   EXPECT_TRUE(bitwise_equal(run_a, run_b)) << "resumed trajectory differs";
 
   // Not vacuous: without the state, the same 30 steps go elsewhere.
   Optimizer<T> fresh(o);
   fresh.add_group(sizes);
   std::vector<T> qc = checkpoint;
-  EXPECT_FALSE(bitwise_equal(run_a, advance(fresh, sizes, qc, first, first + second)));
+  EXPECT_FALSE(bitwise_equal(run_a, advance(fresh, qc, first, first + second)));
 }
 
 TEST(OptimizerState, SaveLoadResumesExactlyDouble) {
@@ -185,8 +173,8 @@ TEST(OptimizerState, LoadErrorsNameTheFileAndLeaveTheOptimizerUnchanged) {
   opt.add_group(sizes);
   twin.add_group(sizes);
   std::vector<double> q = start_point<double>(12), p = q;
-  advance(opt, sizes, q, 0, 9);
-  advance(twin, sizes, p, 0, 9);
+  advance(opt, q, 0, 9);
+  advance(twin, p, 0, 9);
 
   const fs::path dir = scratch_dir();
   const fs::path good = dir / "good.bin";
@@ -243,7 +231,7 @@ TEST(OptimizerState, LoadErrorsNameTheFileAndLeaveTheOptimizerUnchanged) {
 
   // Every failed load left `opt` as it was: its next steps equal the untouched twin's.
   EXPECT_EQ(opt.steps(), twin.steps());
-  EXPECT_TRUE(bitwise_equal(advance(opt, sizes, q, 9, 15), advance(twin, sizes, p, 9, 15)));
+  EXPECT_TRUE(bitwise_equal(advance(opt, q, 9, 15), advance(twin, p, 9, 15)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,9 +258,9 @@ TEST(Optimizer, ParameterGroupsAreIndependentOptimizers) {
     gradient(t, q, g);  // the same gradient values for both set-ups
     std::copy(g.begin(), g.begin() + 5, ga.begin());
     std::copy(g.begin() + 5, g.end(), gb.begin());
-    step_all(both, all, q, g);
-    step_all(a, {3, 2}, pa, ga);
-    step_all(b, {4}, pb, gb);
+    both.step(std::span(q), std::span(std::as_const(g)));
+    a.step(std::span(pa), std::span(std::as_const(ga)));
+    b.step(std::span(pb), std::span(std::as_const(gb)));
     pa.insert(pa.end(), pb.begin(), pb.end());
     ASSERT_EQ(std::memcmp(q.data(), pa.data(), 9 * sizeof(double)), 0) << "step " << t;
     pa.resize(5);
@@ -289,7 +277,10 @@ TEST(Optimizer, ParameterGroupsAreIndependentOptimizers) {
   ps = {{q.data(), 3}, {q.data() + 3, 2}, {q.data() + 5, 4}};
   gs = {{g.data(), 3}, {g.data() + 3, 1}, {g.data() + 5, 4}};  // a gradient shorter than its tensor
   EXPECT_THROW(both.step(Tensors<double>(ps), ConstTensors<double>(gs)), std::invalid_argument);
-  EXPECT_THROW(both.step(std::span<double>(q), std::span<const double>(g)), std::invalid_argument);
+  // A flat vector must hold exactly all registered parameters.
+  EXPECT_THROW(both.step(std::span<double>(q.data(), 8), std::span<const double>(g.data(), 8)),
+               std::invalid_argument);
+  EXPECT_THROW(both.step(std::span<double>(q), std::span<const double>(g.data(), 8)), std::invalid_argument);
   EXPECT_EQ(q, before);
   EXPECT_EQ(both.steps(), 25);
   // Groups need parameters.
@@ -539,8 +530,8 @@ TEST(Optimizer, NonFiniteGradientStopsOrIsSkipped) {
       opt.add_group(sizes);
       twin.add_group(sizes);
       std::vector<double> q = start_point<double>(7), p = q, g(7);
-      advance(opt, sizes, q, 0, 5);
-      advance(twin, sizes, p, 0, 5);
+      advance(opt, q, 0, 5);
+      advance(twin, p, 0, 5);
       ASSERT_EQ(q, p);
 
       gradient(6, q, g);
@@ -548,7 +539,7 @@ TEST(Optimizer, NonFiniteGradientStopsOrIsSkipped) {
       const std::vector<double> before = q;
       if (!skip) {
         try {
-          step_all(opt, sizes, q, g);
+          opt.step(std::span(q), std::span(std::as_const(g)));
           ADD_FAILURE() << "non-finite gradient accepted";
         } catch (const NonFiniteError& e) {
           const std::string what = e.what();
@@ -567,7 +558,7 @@ TEST(Optimizer, NonFiniteGradientStopsOrIsSkipped) {
       EXPECT_EQ(q, before) << "parameters must not move";
       EXPECT_EQ(opt.steps(), 5) << "the step counter (bias correction) must not advance";
       // The next finite steps are those of a twin that never saw the bad gradient.
-      EXPECT_TRUE(bitwise_equal(advance(opt, sizes, q, 5, 12), advance(twin, sizes, p, 5, 12)));
+      EXPECT_TRUE(bitwise_equal(advance(opt, q, 5, 12), advance(twin, p, 5, 12)));
     }
   }
 }
@@ -762,5 +753,5 @@ TEST(Optimizer, SetOptionsChangesTheRefreshPeriod) {
   b.add_group({6});
   b.set_options(0, every);
   std::vector<double> q = start_point<double>(6), p = q;
-  EXPECT_TRUE(bitwise_equal(advance(a, {6}, q, 0, 12), advance(b, {6}, p, 0, 12)));
+  EXPECT_TRUE(bitwise_equal(advance(a, q, 0, 12), advance(b, p, 0, 12)));
 }
