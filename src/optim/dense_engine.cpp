@@ -70,6 +70,7 @@ void DenseEngine<T>::step(const StepContext& c, Tensors<T> params, ConstTensors<
       // spectral_metric.hpp for why the eigenvalues of the last refresh must not be reused.
       for (auto& b : blocks_) b.metric.track(delta_.segment(b.offset, b.size), c.c2, c);
     }
+    update_effective_rank();
     for (auto& b : blocks_)
       b.metric.apply_inverse(force_.segment(b.offset, b.size), delta_.segment(b.offset, b.size));
   }
@@ -89,17 +90,25 @@ void DenseEngine<T>::step(const StepContext& c, Tensors<T> params, ConstTensors<
 
 template <class T>
 void DenseEngine<T>::refresh(const StepContext& c) {
-  double sum = 0.0, sum_sq = 0.0;
   for (auto& b : blocks_) {
-    if (!b.metric.refresh(b.K, c.c2, c)) {
-      if (fallbacks_++ == 0)
-        std::fprintf(stderr, "warning: eigendecomposition of a %ldx%ld metric block failed at step %ld; "
-                             "using its diagonal until the next refresh\n",
-                     static_cast<long>(b.size), static_cast<long>(b.size), c.t);
+    if (!b.metric.refresh(b.K, c.c2, c) && fallbacks_++ == 0)
+      std::fprintf(stderr, "warning: eigendecomposition of a %ldx%ld metric block failed at step %ld; "
+                           "using its diagonal until the next refresh\n",
+                   static_cast<long>(b.size), static_cast<long>(b.size), c.t);
+  }
+}
+
+template <class T>
+void DenseEngine<T>::update_effective_rank() {
+  // Participation ratio of the metric's eigenvalues mu = 1 / phi over all blocks.
+  double sum = 0.0, sum_sq = 0.0;
+  for (const auto& b : blocks_) {
+    const auto& phi = b.metric.inverse_eigenvalues();
+    for (Eigen::Index i = 0; i < phi.size(); ++i) {
+      const double mu = 1.0 / phi[i];
+      sum += mu;
+      sum_sq += mu * mu;
     }
-    const auto mu = b.metric.metric_eigenvalues();
-    sum += mu.sum();
-    sum_sq += mu.squaredNorm();
   }
   effective_rank_ = sum_sq > 0 ? sum * sum / sum_sq : std::numeric_limits<double>::quiet_NaN();
 }

@@ -36,6 +36,7 @@ class DenseEngine final : public GroupEngine<T> {
     SpectralMetric<T> metric;
   };
   void refresh(const StepContext& c);
+  void update_effective_rank();
 
   Options options_;
   std::vector<Block> blocks_;
