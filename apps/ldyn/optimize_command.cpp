@@ -42,7 +42,7 @@ struct OptimizeArgs {
   long lr_step_size = 1000, warmup = 0;
   double lr_gamma = 0.1, lr_min_factor = 0.0;
   // Run.
-  long steps = 1000;
+  long steps = 10000;
   std::uint64_t seed = 1;
   double target = 0;  // 0: 1e-6 without noise, 1e-3 with
   long nan_gradient_at = -1;
@@ -52,8 +52,8 @@ struct OptimizeArgs {
   // Compare.
   std::vector<std::string> compare;
   bool lr_grid = false;
-  double lr_min = 1e-5, lr_max = 1.0;
-  int lr_per_decade = 2, repeats = 1, threads = 2;
+  double lr_min = 1e-4, lr_max = 1.0;
+  int lr_per_decade = 6, repeats = 0, threads = 2;  // repeats 0: automatic
   bool quiet = false;
 
   std::map<std::string, CLI::Option*> given;
@@ -221,19 +221,25 @@ int run_compare(const OptimizeArgs& a) {
   std::vector<double> grid;
   if (a.lr_grid) grid = optim::log_grid(a.lr_min, a.lr_max, a.lr_per_decade);
 
+  // Deterministic gradients give the same run for every seed: one repeat is enough. Stochastic
+  // ones need a median over seeds, or a lucky dip of one seed decides the comparison.
+  if (a.repeats < 0) throw InvalidOption("--repeats", "must be >= 1 (or 0: automatic)");
+  const bool stochastic = spec.noise > 0 || spec.name == "linear-regression";
+  const int repeats = a.repeats > 0 ? a.repeats : (stochastic ? 3 : 1);
   const long trials = static_cast<long>(a.compare.size() * (a.lr_grid ? grid.size() : 1));
   ProgressBar bar(trials, "compare", !a.quiet);
   long done = 0;
   std::vector<optim::TunedOptimizer> results;
   for (std::size_t i = 0; i < a.compare.size(); ++i) {
     const std::vector<double> g = a.lr_grid ? grid : std::vector<double>{base[i].lr};
-    results.push_back(optim::tune_learning_rate(spec, a.compare[i], base[i], g, settings, a.repeats, a.threads,
+    results.push_back(optim::tune_learning_rate(spec, a.compare[i], base[i], g, settings, repeats, a.threads,
                                                 [&] { bar.update(++done, a.compare[i]); }));
   }
   bar.finish();
 
-  std::printf("problem: %s, %ld steps, target %g of the initial excess loss%s\n",
+  std::printf("problem: %s, %ld steps, target %g of the initial excess loss%s%s\n",
               describe_problem(spec, dim).c_str(), settings.steps, settings.target,
+              repeats > 1 ? (", median of " + std::to_string(repeats) + " seeds").c_str() : "",
               a.lr_grid ? (", lr tuned on " + fmt("%g", a.lr_min) + ".." + fmt("%g", a.lr_max) + " (" +
                            std::to_string(a.lr_per_decade) + "/decade)").c_str()
                         : "");
@@ -264,7 +270,7 @@ int run_compare(const OptimizeArgs& a) {
     std::ostringstream j;
     j << "{\n  \"problem\": \"" << spec.name << "\", \"dim\": " << dim << ", \"noise\": " << spec.noise
       << ", \"noise_shape\": \"" << a.noise_shape << "\", \"steps\": " << settings.steps
-      << ", \"target\": " << settings.target << ", \"seed\": " << a.seed << ", \"repeats\": " << a.repeats
+      << ", \"target\": " << settings.target << ", \"seed\": " << a.seed << ", \"repeats\": " << repeats
       << ",\n  \"optimizers\": [\n";
     for (std::size_t i = 0; i < results.size(); ++i) {
       const auto& r = results[i];
@@ -363,7 +369,8 @@ void register_optimize(CLI::App& app) {
   opt("--lr-min", a->lr_min, "lr grid: smallest rate")->capture_default_str();
   opt("--lr-max", a->lr_max, "lr grid: largest rate")->capture_default_str();
   opt("--lr-per-decade", a->lr_per_decade, "lr grid: points per decade")->capture_default_str();
-  opt("--repeats", a->repeats, "compare: seeds per grid point (median is used)")->capture_default_str();
+  opt("--repeats", a->repeats, "compare: seeds per grid point, median used (0: 3 with noisy gradients, else 1)")
+      ->capture_default_str();
   opt("--threads", a->threads, "compare: threads for the lr grid")->capture_default_str();
   flag("--quiet", a->quiet, "no progress bar");
   opt("--nan-gradient-at", a->nan_gradient_at, "testing aid: replace the gradient of step S by NaNs")
