@@ -1,174 +1,22 @@
 // `ldyn optimize`: run one optimizer on a test problem, or compare several, each at its best
-// learning rate on a log grid.
-#include <cmath>
+// learning rate on a log grid (optimize_compare.cpp).
 #include <cstdio>
-#include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
-#include "core/atomic_file.hpp"
 #include "core/csv.hpp"
-#include "core/error.hpp"
-#include "core/exponential_average.hpp"
-#include "core/plot.hpp"
 #include "core/progress.hpp"
-#include "optim/experiment.hpp"
 #include "optim/presets.hpp"
+#include "optimize_common.hpp"
 
 namespace ldyn::cli {
 namespace {
 
-using optim::Options;
-
-struct OptimizeArgs {
-  // Problem.
-  std::string problem = "rosenbrock";
-  long dim = 0;
-  double noise = 0.0;
-  std::string noise_shape = "hessian";
-  long batch = 32;
-  // Optimizer (every override is applied only when given).
-  std::string optimizer = "adam";
-  double lr = 0, beta1 = 0, beta2 = 0, tau1 = 0, tau2 = 0, alpha = 0, eps = 0, eps_inside = 0,
-         eps_outside = 0, eps_accumulated = 0, weight_decay = 0, dampening = 0, clip_norm = 0,
-         clip_value = 0;
-  std::string force, source, structure;
-  std::size_t block_size = 0, rank = 0, refresh_every = 1;
-  bool decoupled = false, no_bias_correction = false, start_from_first = false, skip_nonfinite = false;
-  std::string schedule = "constant";
-  long lr_step_size = 1000, warmup = 0;
-  double lr_gamma = 0.1, lr_min_factor = 0.0;
-  // Run.
-  long steps = 10000;
-  std::uint64_t seed = 1;
-  double target = 0;  // 0: 1e-6 without noise, 1e-3 with
-  long nan_gradient_at = -1;
-  std::string checkpoint, resume;
-  long checkpoint_every = 0;
-  std::string out, plot, json;
-  // Compare.
-  std::vector<std::string> compare;
-  bool lr_grid = false;
-  double lr_min = 1e-4, lr_max = 1.0;
-  int lr_per_decade = 6, repeats = 0, threads = 2;  // repeats 0: automatic
-  bool quiet = false;
-
-  std::map<std::string, CLI::Option*> given;
-  bool has(const std::string& name) const {
-    auto it = given.find(name);
-    return it != given.end() && it->second->count() > 0;
-  }
-};
-
-// The options of `preset` with every override the user gave.
-Options build_options(const std::string& preset, const OptimizeArgs& a) {
-  Options o = optim::preset(preset);
-  if (a.has("--lr")) o.lr = a.lr;
-  if (a.has("--beta1")) o.beta1 = a.beta1;
-  if (a.has("--tau1")) o.beta1 = beta_from_tau(a.tau1, "--tau1");
-  if (a.has("--beta2")) o.beta2 = a.beta2;
-  if (a.has("--tau2")) o.beta2 = beta_from_tau(a.tau2, "--tau2");
-  if (a.has("--alpha")) o.alpha = a.alpha;
-  if (a.has("--eps")) {
-    if (!(a.eps > 0)) throw InvalidOption("--eps", "must be > 0");
-    optim::set_epsilon(o, a.eps);
-  }
-  if (a.has("--eps-inside")) o.eps_inside = a.eps_inside;
-  if (a.has("--eps-outside")) o.eps_outside = a.eps_outside;
-  if (a.has("--eps-accumulated")) o.eps_accumulated = a.eps_accumulated;
-  if (a.has("--weight-decay")) o.weight_decay = a.weight_decay;
-  if (a.has("--decoupled")) o.decoupled_weight_decay = a.decoupled;
-  if (a.has("--dampening")) o.first_moment_weight = 1.0 - a.dampening;
-  if (a.has("--clip-norm")) o.clip_norm = a.clip_norm;
-  if (a.has("--clip-value")) o.clip_value = a.clip_value;
-  if (a.has("--force")) o.force = optim::force_from_string(a.force);
-  if (a.has("--source")) o.source = optim::source_from_string(a.source);
-  if (a.has("--structure")) o.structure = optim::structure_from_string(a.structure);
-  if (a.has("--block-size")) o.block_size = a.block_size;
-  if (a.has("--rank")) o.rank = a.rank;
-  if (a.has("--refresh-every")) o.refresh_every = a.refresh_every;
-  if (a.has("--no-bias-correction")) o.bias_correction = false;
-  if (a.has("--start-from-first")) o.start_from_first_sample = true;
-  o.skip_nonfinite = a.skip_nonfinite;
-  o.schedule.kind = optim::schedule_kind_from_string(a.schedule);
-  o.schedule.step_size = a.lr_step_size;
-  o.schedule.gamma = a.lr_gamma;
-  o.schedule.warmup = a.warmup;
-  o.schedule.min_factor = a.lr_min_factor;
-  o.schedule.total = a.steps;
-  optim::validate(o);
-  return o;
-}
-
-optim::problems::ProblemSpec problem_spec(const OptimizeArgs& a) {
-  optim::problems::ProblemSpec s;
-  s.name = a.problem;
-  if (a.dim < 0) throw InvalidOption("--dim", "must be >= 1 (or 0 for the problem's default)");
-  s.dim = a.dim;
-  s.noise = a.noise;
-  s.noise_shape = optim::problems::noise_shape_from_string(a.noise_shape);
-  s.seed = a.seed;
-  s.batch = a.batch;
-  return s;
-}
-
-optim::RunSettings run_settings(const OptimizeArgs& a) {
-  if (a.steps < 1) throw InvalidOption("--steps", "must be >= 1");
-  optim::RunSettings r;
-  r.steps = a.steps;
-  r.seed = a.seed;
-  if (a.has("--target") && !(a.target > 0.0 && a.target < 1.0))
-    throw InvalidOption("--target", "must lie in (0, 1): a fraction of the initial excess loss");
-  if (a.threads < 1) throw InvalidOption("--threads", "must be >= 1");
-  r.target = a.has("--target") ? a.target : (a.noise > 0 ? 1e-3 : 1e-6);
-  r.nan_gradient_at = a.nan_gradient_at;
-  if (a.checkpoint_every < 0) throw InvalidOption("--checkpoint-every", "must be >= 0");
-  r.checkpoint_path = a.checkpoint;
-  r.checkpoint_every = a.checkpoint_every;
-  r.resume_path = a.resume;
-  return r;
-}
-
-std::string describe_problem(const optim::problems::ProblemSpec& s, long dim) {
-  std::ostringstream d;
-  d << s.name << " (" << dim << "-D";
-  if (s.noise > 0)
-    d << ", gradient noise " << s.noise << " "
-      << (s.noise_shape == optim::problems::NoiseShape::hessian ? "(covariance sigma^2 H)" : "(isotropic)");
-  d << ")";
-  return d.str();
-}
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-void write_plot(const std::string& path, optim::problems::ProblemSpec spec,
-                const std::vector<std::pair<std::string, const optim::Trajectory*>>& curves) {
-  LinePlot plot;
-  plot.title = "ldyn optimize: " + spec.name + (spec.noise > 0 ? " (noisy)" : "");
-  plot.ylabel = "(loss - min) / (initial loss - min)";
-  plot.log_y = true;
-  for (const auto& [name, t] : curves) {
-    PlotSeries s{name, {}, {}};
-    const double initial = t->initial_excess();
-    for (const auto& r : t->rows) {
-      s.x.push_back(static_cast<double>(r.step));
-      s.y.push_back(initial > 0 ? (r.loss - t->minimum_loss) / initial : r.loss - t->minimum_loss);
-    }
-    plot.series.push_back(std::move(s));
-  }
-  std::string why;
-  if (write_png(plot, path, &why)) std::printf("plot: %s\n", path.c_str());
-  else std::fprintf(stderr, "warning: no plot written: %s\n", why.c_str());
-}
-
 bool has_dense_metric(const Options& o) { return o.structure != optim::Structure::diagonal; }
+
+}  // namespace
 
 int run_single(const OptimizeArgs& a) {
   const auto spec = problem_spec(a);
@@ -206,99 +54,6 @@ int run_single(const OptimizeArgs& a) {
   if (!a.plot.empty()) write_plot(a.plot, spec, {{a.optimizer, &t}});
   return t.diverged ? 1 : 0;
 }
-
-std::string json_number(double v) { return std::isfinite(v) ? fmt("%.10g", v) : "null"; }
-
-int run_compare(const OptimizeArgs& a) {
-  const auto spec = problem_spec(a);
-  if (!a.checkpoint.empty() || !a.resume.empty())
-    throw InvalidOption(a.resume.empty() ? "--checkpoint" : "--resume", "applies to single runs, not to --compare");
-  const optim::RunSettings settings = run_settings(a);
-  const long dim = static_cast<long>(optim::problems::make_problem(spec)->dim());
-  // Validate every optimizer's options before spending time on any of them.
-  std::vector<Options> base;
-  for (const auto& name : a.compare) base.push_back(build_options(name, a));
-  std::vector<double> grid;
-  if (a.lr_grid) grid = optim::log_grid(a.lr_min, a.lr_max, a.lr_per_decade);
-
-  // Deterministic gradients give the same run for every seed: one repeat is enough. Stochastic
-  // ones need a median over seeds, or a lucky dip of one seed decides the comparison.
-  if (a.repeats < 0) throw InvalidOption("--repeats", "must be >= 1 (or 0: automatic)");
-  const bool stochastic = spec.noise > 0 || spec.name == "linear-regression";
-  const int repeats = a.repeats > 0 ? a.repeats : (stochastic ? 3 : 1);
-  const long trials = static_cast<long>(a.compare.size() * (a.lr_grid ? grid.size() : 1));
-  ProgressBar bar(trials, "compare", !a.quiet);
-  long done = 0;
-  std::vector<optim::TunedOptimizer> results;
-  for (std::size_t i = 0; i < a.compare.size(); ++i) {
-    const std::vector<double> g = a.lr_grid ? grid : std::vector<double>{base[i].lr};
-    results.push_back(optim::tune_learning_rate(spec, a.compare[i], base[i], g, settings, repeats, a.threads,
-                                                [&] { bar.update(++done, a.compare[i]); }));
-  }
-  bar.finish();
-
-  std::printf("problem: %s, %ld steps, target %g of the initial excess loss%s%s\n",
-              describe_problem(spec, dim).c_str(), settings.steps, settings.target,
-              repeats > 1 ? (", median of " + std::to_string(repeats) + " seeds").c_str() : "",
-              a.lr_grid ? (", lr tuned on " + fmt("%g", a.lr_min) + ".." + fmt("%g", a.lr_max) + " (" +
-                           std::to_string(a.lr_per_decade) + "/decade)").c_str()
-                        : "");
-  // "speed-up": steps to target of the first optimizer listed divided by this one's.
-  std::printf("%-14s %10s %16s %16s %10s\n", "optimizer", "best lr", "steps to target", "final rel loss",
-              "speed-up");
-  const double first = results.front().best.steps_to_target;
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    const double s = r.best.steps_to_target;
-    const std::string steps = s >= 0 ? fmt("%.0f", s) : "not reached";
-    const std::string ratio = i == 0 ? "(ref)" : (s > 0 && first > 0) ? fmt("%.2fx", first / s) : "-";
-    std::printf("%-14s %10.3g %16s %16.3g %10s\n", r.name.c_str(), r.best.lr, steps.c_str(),
-                r.curve.final_relative(), ratio.c_str());
-  }
-
-  if (!a.out.empty()) {
-    CsvTable csv({"optimizer", "lr", "step", "loss", "grad_norm", "update_norm", "eff_rank"});
-    for (const auto& r : results)
-      for (const auto& row : r.curve.rows)
-        csv.add_row({r.name, CsvTable::number(r.best.lr), CsvTable::integer(row.step), CsvTable::number(row.loss),
-                     CsvTable::number(row.grad_norm), CsvTable::number(row.update_norm),
-                     CsvTable::number(row.eff_rank)});
-    csv.write(a.out);
-    std::printf("curves at the best lr: %s\n", a.out.c_str());
-  }
-  if (!a.json.empty()) {
-    std::ostringstream j;
-    j << "{\n  \"problem\": \"" << spec.name << "\", \"dim\": " << dim << ", \"noise\": " << spec.noise
-      << ", \"noise_shape\": \"" << a.noise_shape << "\", \"steps\": " << settings.steps
-      << ", \"target\": " << settings.target << ", \"seed\": " << a.seed << ", \"repeats\": " << repeats
-      << ",\n  \"optimizers\": [\n";
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      const auto& r = results[i];
-      j << "    {\"name\": \"" << r.name << "\", \"best_lr\": " << json_number(r.best.lr)
-        << ", \"steps_to_target\": " << (r.best.steps_to_target >= 0 ? json_number(r.best.steps_to_target) : "null")
-        << ", \"final_relative_loss\": " << json_number(r.curve.final_relative()) << ", \"trials\": [";
-      for (std::size_t k = 0; k < r.trials.size(); ++k) {
-        const auto& t = r.trials[k];
-        j << (k ? ", " : "") << "{\"lr\": " << json_number(t.lr) << ", \"steps_to_target\": "
-          << (t.steps_to_target >= 0 ? json_number(t.steps_to_target) : "null")
-          << ", \"stop_relative_loss\": " << json_number(t.final_relative)
-          << ", \"diverged\": " << (t.diverged ? "true" : "false") << "}";
-      }
-      j << "]}" << (i + 1 < results.size() ? "," : "") << "\n";
-    }
-    j << "  ]\n}\n";
-    write_text_atomically(a.json, j.str());
-    std::printf("summary: %s\n", a.json.c_str());
-  }
-  if (!a.plot.empty()) {
-    std::vector<std::pair<std::string, const optim::Trajectory*>> curves;
-    for (const auto& r : results) curves.emplace_back(r.name + " (lr " + fmt("%.3g", r.best.lr) + ")", &r.curve);
-    write_plot(a.plot, spec, curves);
-  }
-  return 0;
-}
-
-}  // namespace
 
 void register_optimize(CLI::App& app) {
   auto a = std::make_shared<OptimizeArgs>();
