@@ -65,7 +65,9 @@ void LowRankEngine<T>::step(const StepContext& c, Tensors<T> params, ConstTensor
     }
     effective_rank_ = sum * sum / sum_sq;
     // Residual diagonal r = diag(kappa) - diag(U diag(s) U^T), then phi(r) elementwise.
-    residual_phi_.noalias() = basis_.cwiseAbs2() * strength_;
+    // (Column by column: a product with the expression basis_.cwiseAbs2() would allocate a temporary.)
+    residual_phi_.setZero();
+    for (Eigen::Index j = 0; j < k_; ++j) residual_phi_.array() += strength_[j] * basis_.col(j).array().square();
     for (Eigen::Index i = 0; i < v_.size(); ++i)
       residual_phi_[i] = static_cast<T>(c.inverse_metric(c.c2 * static_cast<double>(v_[i] - residual_phi_[i])));
 

@@ -68,6 +68,7 @@ std::size_t Optimizer<T>::add_group(std::vector<std::size_t> sizes, const Option
   if (n == 0) throw std::invalid_argument("add_group: a group needs at least one parameter");
   auto engine = make_engine<T>(options, sizes);
   groups_.push_back(std::make_unique<Group>(Group{options, std::move(sizes), n, std::move(engine)}));
+  group_norms_.resize(groups_.size());
   return groups_.size() - 1;
 }
 
@@ -117,7 +118,7 @@ StepReport Optimizer<T>::step(Tensors<T> params, ConstTensors<T> grads) {
 
   // Pass 1 (read-only): sizes, norms and finiteness, so a bad gradient changes no state.
   StepReport report;
-  std::vector<double> norms(groups_.size());
+  std::vector<double>& norms = group_norms_;  // sized in add_group: no allocation per step
   double total_sq = 0.0;
   std::size_t tensor = 0;
   for (std::size_t gi = 0; gi < groups_.size(); ++gi) {

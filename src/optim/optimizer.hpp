@@ -71,6 +71,7 @@ class Optimizer {
   // Views into the flat vectors of step(x, g), kept to avoid allocating at every step.
   std::vector<std::span<T>> flat_params_;
   std::vector<std::span<const T>> flat_grads_;
+  std::vector<double> group_norms_;  ///< per-group gradient norms of the current step
   Options defaults_;
   long t_ = 0;
   long skipped_ = 0;
