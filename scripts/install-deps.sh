@@ -2,7 +2,7 @@
 # Installs the Debian packages a target needs, only those that are missing.
 # Usage: scripts/install-deps.sh build|demo|bench
 set -euo pipefail
-build=(g++ make cmake libeigen3-dev libcli11-dev libgtest-dev libbenchmark-dev)
+build=(g++ make cmake libeigen3-dev libcli11-dev libgtest-dev libbenchmark-dev liblzma-dev zlib1g-dev)
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
   demo)  want=("${build[@]}" gnuplot-nox) ;;
