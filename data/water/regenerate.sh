@@ -53,6 +53,25 @@ python3 "$here/cp2k/make_box.py" "$molecules" "$seed" > box.xyz
 box=$(sed -n '2s/^L=//p' box.xyz)
 sed -i "2s/.*/$name water box, seed $seed/" box.xyz
 
+# The SCF settings the two electronic-structure methods share (orbital transformation, restarts).
+scf() {
+  cat <<EOF
+    &SCF
+      SCF_GUESS RESTART
+      EPS_SCF 1.0E-6
+      MAX_SCF 50
+      &OT
+        MINIMIZER DIIS
+        PRECONDITIONER FULL_SINGLE_INVERSE
+      &END OT
+      &OUTER_SCF
+        MAX_SCF 10
+        EPS_SCF 1.0E-6
+      &END OUTER_SCF
+    &END SCF
+EOF
+}
+
 force_eval() {
   case "$method" in
     nnp) cat <<EOF
@@ -76,19 +95,7 @@ EOF
         CHECK_ATOMIC_CHARGES F
       &END xTB
     &END QS
-    &SCF
-      SCF_GUESS RESTART
-      EPS_SCF 1.0E-6
-      MAX_SCF 50
-      &OT
-        MINIMIZER DIIS
-        PRECONDITIONER FULL_SINGLE_INVERSE
-      &END OT
-      &OUTER_SCF
-        MAX_SCF 10
-        EPS_SCF 1.0E-6
-      &END OUTER_SCF
-    &END SCF
+$(scf)
   &END DFT
 EOF
     ;;
@@ -101,19 +108,7 @@ EOF
       CUTOFF 400
       REL_CUTOFF 50
     &END MGRID
-    &SCF
-      SCF_GUESS RESTART
-      EPS_SCF 1.0E-6
-      MAX_SCF 50
-      &OT
-        MINIMIZER DIIS
-        PRECONDITIONER FULL_SINGLE_INVERSE
-      &END OT
-      &OUTER_SCF
-        MAX_SCF 10
-        EPS_SCF 1.0E-6
-      &END OUTER_SCF
-    &END SCF
+$(scf)
     &XC
       &XC_FUNCTIONAL PBE
       &END XC_FUNCTIONAL

@@ -53,16 +53,8 @@ std::vector<Frame> read_cp2k(const std::filesystem::path& file, Field field, dou
   std::int64_t first_count = -1;
   std::vector<std::string> first_species;
   for (std::size_t index = 0; index < range.stop && reader.next_line(line); ++index) {
-    if (text::blank(line)) {
-      if (index == 0) throw FileError(path, reader.line_number(), "expected the atom count, got a blank line");
-      text::expect_only_blank_lines(reader, line, "the end of the file");
-      break;
-    }
-    text::split(line, tok);
-    if (tok.size() != 1)
-      throw FileError(path, reader.line_number(),
-                      "expected the atom count, got " + text::quote(line));
-    const std::int64_t count = text::integer(tok[0], path, reader.line_number(), "atom count", 0, text::max_atoms);
+    std::int64_t count = 0;
+    if (!text::read_atom_count(reader, line, tok, index, count)) break;
     if (first_count >= 0 && count != first_count)
       throw FileError(path, reader.line_number(),
                       "atom count " + std::to_string(count) + " differs from the first frame's " +

@@ -19,11 +19,6 @@ namespace ldyn::molecular::io {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
@@ -37,7 +32,7 @@ KeyValues parse_comment(std::string_view s, const std::string& path, std::size_t
     if (i == n) break;
     const std::size_t k0 = i;
     while (i < n && s[i] != '=' && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    std::string key = lower(s.substr(k0, i - k0));
+    std::string key = text::lower(s.substr(k0, i - k0));
     std::string value = "T";  // a bare key is a true flag, as in ASE
     if (i < n && s[i] == '=') {
       ++i;
@@ -80,7 +75,7 @@ std::vector<Column> parse_properties(const std::string& props, const std::string
   std::vector<Column> cols;
   bool have_species = false, have_pos = false;
   for (std::size_t i = 0; i < parts.size(); i += 3) {
-    const std::string name = lower(parts[i]);
+    const std::string name = text::lower(parts[i]);
     const std::string_view type = parts[i + 1];
     if (type != "S" && type != "R" && type != "I" && type != "L")
       throw FileError(path, line, "property '" + name + "' has unknown type " + text::quote(type));
@@ -105,7 +100,7 @@ std::vector<Column> parse_properties(const std::string& props, const std::string
 }
 
 bool parse_bool(std::string_view t, const std::string& path, std::size_t line) {
-  const std::string l = lower(t);
+  const std::string l = text::lower(t);
   if (l == "t" || l == "true") return true;
   if (l == "f" || l == "false") return false;
   throw FileError(path, line, "pbc flag " + text::quote(t) + " is not T or F");
@@ -122,16 +117,9 @@ std::vector<Frame> read_extxyz(const std::filesystem::path& file, const FrameRan
   std::vector<double> pos, vel, frc;
   std::string line;
   for (std::size_t index = 0; index < range.stop && reader.next_line(line); ++index) {
-    if (text::blank(line)) {
-      if (index == 0) throw FileError(path, reader.line_number(), "expected the atom count, got a blank line");
-      text::expect_only_blank_lines(reader, line, "the end of the file");
-      break;
-    }
-    text::split(line, tok);
-    if (tok.size() != 1)
-      throw FileError(path, reader.line_number(), "expected the atom count, got " + text::quote(line));
-    const auto n = static_cast<std::size_t>(
-        text::integer(tok[0], path, reader.line_number(), "atom count", 0, text::max_atoms));
+    std::int64_t count = 0;
+    if (!text::read_atom_count(reader, line, tok, index, count)) break;
+    const auto n = static_cast<std::size_t>(count);
     if (!reader.next_line(line))
       throw FileError(path, reader.line_number() + 1,
                       "file ends inside frame " + std::to_string(index) + " (no comment line)");

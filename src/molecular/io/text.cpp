@@ -1,5 +1,6 @@
 #include "molecular/io/text.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -20,6 +21,26 @@ void split(std::string_view line, std::vector<std::string_view>& out) {
 
 bool blank(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+
+bool read_atom_count(TextFileReader& reader, std::string& line, std::vector<std::string_view>& tok,
+                     std::size_t index, std::int64_t& count) {
+  const std::string& path = reader.path();
+  if (blank(line)) {
+    if (index == 0) throw FileError(path, reader.line_number(), "expected the atom count, got a blank line");
+    expect_only_blank_lines(reader, line, "the end of the file");
+    return false;
+  }
+  split(line, tok);
+  if (tok.size() != 1) throw FileError(path, reader.line_number(), "expected the atom count, got " + quote(line));
+  count = integer(tok[0], path, reader.line_number(), "atom count", 0, max_atoms);
+  return true;
 }
 
 std::string quote(std::string_view token) {

@@ -38,4 +38,13 @@ std::string quote(std::string_view token);
 /// Largest atom count accepted from a count line (guards against absurd allocations).
 inline constexpr std::int64_t max_atoms = 100'000'000;
 
+/// The ASCII lower-case copy of `s` (keys and unit names are matched regardless of case).
+std::string lower(std::string_view s);
+
+/// Reads the atom-count line that opens an XYZ frame (`index` is the frame's 0-based position).
+/// Returns false at the end of the file (only blank lines left); throws FileError for anything
+/// else that is not a single count.
+bool read_atom_count(TextFileReader& reader, std::string& line, std::vector<std::string_view>& tok,
+                     std::size_t index, std::int64_t& count);
+
 }  // namespace ldyn::molecular::io::text

@@ -1,18 +1,13 @@
 #include "molecular/io/units.hpp"
 
-#include <cctype>
 #include <string>
 
 #include "core/error.hpp"
+#include "molecular/io/text.hpp"
 
 namespace ldyn::molecular::io {
 
 namespace {
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
 [[noreturn]] void unknown(std::string_view option, std::string_view name, const char* expected) {
   throw InvalidOption(std::string(option),
                       "unknown unit '" + std::string(name) + "' (expected " + expected + ")");
@@ -44,21 +39,21 @@ double to_angstrom_per_fs(VelocityUnit unit) {
 }
 
 LengthUnit parse_length_unit(std::string_view name, std::string_view option) {
-  const std::string n = lower(name);
+  const std::string n = text::lower(name);
   if (n == "angstrom" || n == "a") return LengthUnit::angstrom;
   if (n == "bohr" || n == "au") return LengthUnit::bohr;
   unknown(option, name, "angstrom or bohr");
 }
 
 ForceUnit parse_force_unit(std::string_view name, std::string_view option) {
-  const std::string n = lower(name);
+  const std::string n = text::lower(name);
   if (n == "ev/angstrom" || n == "ev/a") return ForceUnit::ev_per_angstrom;
   if (n == "hartree/bohr" || n == "au") return ForceUnit::hartree_per_bohr;
   unknown(option, name, "eV/angstrom or hartree/bohr");
 }
 
 VelocityUnit parse_velocity_unit(std::string_view name, std::string_view option) {
-  const std::string n = lower(name);
+  const std::string n = text::lower(name);
   if (n == "angstrom/fs" || n == "a/fs") return VelocityUnit::angstrom_per_fs;
   if (n == "bohr/au_time" || n == "au") return VelocityUnit::bohr_per_atomic_time;
   unknown(option, name, "angstrom/fs or bohr/au_time");
