@@ -15,5 +15,10 @@ int run_selected(const CLI::App& app);
 
 void register_optimize(CLI::App& app);
 void register_presets(CLI::App& app);
+void register_water(CLI::App& app);
+// Subcommands of `ldyn water`.
+void register_water_fit(CLI::App& water);
+void register_water_run(CLI::App& water);
+void register_water_compare(CLI::App& water);
 
 }  // namespace ldyn::cli

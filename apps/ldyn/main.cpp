@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 
   ldyn::cli::register_optimize(app);
   ldyn::cli::register_presets(app);
+  ldyn::cli::register_water(app);
 
   try {
     app.parse(argc, argv);

@@ -21,6 +21,10 @@ inline constexpr double atomic_time_to_fs = 2.4188843265857e-2;
 inline constexpr double bohr_per_atomic_time_to_angstrom_per_fs = bohr_to_angstrom / atomic_time_to_fs;
 /// LAMMPS `units metal` velocities are Å/ps, time is ps.
 inline constexpr double fs_per_ps = 1000.0;
+/// Kinetic energy: 1 (g/mol)·Å²/fs² in eV (= 1e7 J/kg·... / N_A / e; 103.642696...).
+inline constexpr double amu_a2_per_fs2_to_ev = 1.0e-3 / 6.02214076e23 * 1.0e10 / 1.602176634e-19;
+/// Boltzmann constant in eV/K (exact in the 2019 SI).
+inline constexpr double boltzmann_ev_per_k = 1.380649e-23 / 1.602176634e-19;
 }  // namespace units
 
 /// The unit of the numbers in a positions file.

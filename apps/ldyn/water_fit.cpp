@@ -1,0 +1,16 @@
+// `ldyn water fit` (placeholder until the job lands: it says so and exits non-zero).
+#include <cstdio>
+
+#include "commands.hpp"
+
+namespace ldyn::cli {
+
+void register_water_fit(CLI::App& water) {
+  CLI::App* sub = water.add_subcommand("fit", "not implemented yet");
+  add_job(sub, [] {
+    std::fprintf(stderr, "ldyn: error: 'water fit' is not implemented yet\n");
+    return 2;
+  });
+}
+
+}  // namespace ldyn::cli

@@ -1,0 +1,16 @@
+// `ldyn water run` (placeholder until the job lands: it says so and exits non-zero).
+#include <cstdio>
+
+#include "commands.hpp"
+
+namespace ldyn::cli {
+
+void register_water_run(CLI::App& water) {
+  CLI::App* sub = water.add_subcommand("run", "not implemented yet");
+  add_job(sub, [] {
+    std::fprintf(stderr, "ldyn: error: 'water run' is not implemented yet\n");
+    return 2;
+  });
+}
+
+}  // namespace ldyn::cli
