@@ -1,0 +1,39 @@
+#pragma once
+// Inference of the agents' losses from reference frames (`ldyn water fit`): walls from the shortest
+// distances in the data, frames split into training folds and a held-out test block, the ridge fit
+// with cross-validated regularization, and the scores.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "molecular/fit/ridge_fit.hpp"
+#include "molecular/io/frame.hpp"
+#include "molecular/model/model_file.hpp"
+
+namespace ldyn::molecular {
+
+struct FitOptions {
+  /// Basis, dynamics and wall strength. Species (empty: in order of first appearance in the data)
+  /// and wall radii (always: the shortest distance of each species pair in the data) are filled in.
+  ModelSpec spec;
+  RidgeSettings ridge;
+  double test_fraction = 0.2;  ///< the last frames, held out from fitting and cross-validation
+  bool progress = true;
+};
+
+struct FitReport {
+  ModelFile model;
+  RidgeResult ridge;
+  std::size_t frames_train = 0, frames_test = 0;
+  Eigen::MatrixXd shortest;  ///< shortest distance per species pair in the data, Å
+  Eigen::MatrixXd typical;   ///< most frequent distance per (centre, neighbour) inside the angular cutoff
+  double seconds = 0.0;
+};
+
+/// Fits a model to `frames` (positions, forces, cell). `meta` is stored in the model file.
+FitReport fit_model(const std::vector<io::Frame>& frames, FitOptions options,
+                    std::vector<std::pair<std::string, std::string>> meta = {});
+
+}  // namespace ldyn::molecular
