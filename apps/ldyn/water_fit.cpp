@@ -31,7 +31,48 @@ struct FitArgs {
   std::vector<double> lambdas = mol::RidgeSettings{}.lambdas;
   std::size_t first = 0, stride = 1, stop = 0;
   bool no_plots = false;
+  std::string cgd;  // preset; empty: no CGD route
+  double cgd_lr = mol::CgdFitSettings{}.lr;
+  int cgd_epochs = mol::CgdFitSettings{}.epochs, cgd_batch = mol::CgdFitSettings{}.batch_frames;
+  std::uint64_t seed = 1;
+  double cgd_eps = 0.0, cgd_alpha = -1.0, cgd_lambda = 0.0;
+  bool cgd_constant = false;
 };
+
+/// Names of the least-squares problems: one per species (agent) or one joint problem.
+std::string problem_name(const mol::ModelSpec& spec, std::size_t p) {
+  return spec.dynamics == mol::Dynamics::agent ? spec.species.symbols[p] : std::string("all");
+}
+
+void report_cgd(const mol::FitReport& r, const FitArgs& a, const std::filesystem::path& png) {
+  const auto& spec = r.model.spec;
+  const auto& c = *r.cgd;
+  std::printf("\nlearning-dynamics fit (%s, lr %g, %d epochs of %d-frame minibatches, %ld steps, %.1f s) "
+              "against the direct solve:\n", a.cgd.c_str(), a.cgd_lr, a.cgd_epochs, a.cgd_batch, c.steps, c.seconds);
+  std::printf("%-8s %22s %22s\n", "problem", "|c - c*| / |c*|", "excess objective");
+  for (std::size_t p = 0; p < c.coefficient_error.size(); ++p)
+    std::printf("%-8s %22.3e %22.3e\n", problem_name(spec, p).c_str(), c.coefficient_error[p].back(),
+                c.excess_objective[p].back());
+  std::printf("%-8s %14s %14s   (direct solve at lambda: train, test)\n", "species", "RMSE train", "RMSE test");
+  for (std::size_t s = 0; s < spec.species.size(); ++s)
+    std::printf("%-8s %14.5f %14.5f   (%.3g: %.5f, %.5f)\n", spec.species.symbols[s].c_str(), r.cgd_scores[s].rmse_train,
+                r.cgd_scores[s].rmse_test, r.cgd_target[s].lambda, r.cgd_target[s].rmse_train, r.cgd_target[s].rmse_test);
+  if (a.no_plots) return;
+  LinePlot plot{"learning-dynamics fit (" + a.cgd + ") approaching the direct solve", "epoch", "relative distance", false,
+                true, {}};
+  for (std::size_t p = 0; p < c.coefficient_error.size(); ++p) {
+    PlotSeries err{problem_name(spec, p) + ": |c - c*| / |c*|", {}, {}}, obj{problem_name(spec, p) + ": excess objective", {}, {}};
+    for (std::size_t e = 0; e < c.coefficient_error[p].size(); ++e) {
+      err.x.push_back(static_cast<double>(e));
+      err.y.push_back(std::max(c.coefficient_error[p][e], 1e-300));
+      obj.x.push_back(static_cast<double>(e));
+      obj.y.push_back(std::max(c.excess_objective[p][e], 1e-300));
+    }
+    plot.series.push_back(std::move(err));
+    plot.series.push_back(std::move(obj));
+  }
+  save_plot(plot, png);
+}
 
 void write_plots(const mol::FitReport& r, const fs::path& stem) {
   const auto& spec = r.model.spec;
@@ -62,7 +103,20 @@ std::string json_report(const mol::FitReport& r, const std::string& model_path) 
       << ", \"rmse_train\": " << json_number(sc.rmse_train) << ", \"rmse_test\": " << json_number(sc.rmse_test)
       << ", \"r2_train\": " << json_number(sc.r2_train) << ", \"r2_test\": " << json_number(sc.r2_test) << "}";
   }
-  j << "\n  }\n}\n";
+  j << "\n  }";
+  if (r.cgd) {
+    j << ",\n  \"cgd\": {\"steps\": " << r.cgd->steps << ", \"seconds\": " << json_number(r.cgd->seconds) << ", \"problems\": {";
+    for (std::size_t p = 0; p < r.cgd->coefficient_error.size(); ++p)
+      j << (p ? ", " : "") << json_string(problem_name(spec, p)) << ": {\"coefficient_error\": "
+        << json_number(r.cgd->coefficient_error[p].back()) << ", \"excess_objective\": "
+        << json_number(r.cgd->excess_objective[p].back()) << "}";
+    j << "}, \"species\": {";
+    for (std::size_t s = 0; s < spec.species.size(); ++s)
+      j << (s ? ", " : "") << json_string(spec.species.symbols[s]) << ": {\"rmse_train\": "
+        << json_number(r.cgd_scores[s].rmse_train) << ", \"rmse_test\": " << json_number(r.cgd_scores[s].rmse_test) << "}";
+    j << "}}";
+  }
+  j << "\n}\n";
   return j.str();
 }
 
@@ -89,6 +143,19 @@ int run_fit(const FitArgs& a) {
   opt.ridge.solver = a.solver == "qr" ? mol::RidgeSettings::Solver::qr : mol::RidgeSettings::Solver::normal;
   opt.test_fraction = a.test_fraction;
   opt.progress = ProgressBar::terminal_available();
+  if (!a.cgd.empty()) {
+    mol::CgdFitSettings cgd;
+    cgd.preset = a.cgd;
+    cgd.lr = a.cgd_lr;
+    cgd.epochs = a.cgd_epochs;
+    cgd.batch_frames = a.cgd_batch;
+    cgd.seed = a.seed;
+    if (a.cgd_eps > 0.0) cgd.epsilon = a.cgd_eps;
+    if (a.cgd_alpha >= 0.0) cgd.alpha = a.cgd_alpha;
+    if (a.cgd_lambda > 0.0) cgd.lambda = a.cgd_lambda;
+    cgd.cosine = !a.cgd_constant;
+    opt.cgd = cgd;
+  }
 
   std::string sources;
   for (const auto& f : a.data) sources += (sources.empty() ? "" : " ") + fs::path(f).filename().string();
@@ -105,16 +172,15 @@ int run_fit(const FitArgs& a) {
                 sc.rmse_test, sc.r2_train, sc.r2_test);
   }
   std::printf("(force RMSE in eV/A)\nmodel: %s\n", a.out.c_str());
+  const fs::path out(a.out);
+  const fs::path plot_dir = a.plots.empty() ? out.parent_path() : fs::path(a.plots);
+  if (!a.no_plots && !plot_dir.empty()) fs::create_directories(plot_dir);
+  if (r.cgd) report_cgd(r, a, plot_dir / (out.stem().string() + "-cgd.png"));
   if (!a.json.empty()) {
     write_text_atomically(a.json, json_report(r, a.out));
     std::printf("report: %s\n", a.json.c_str());
   }
-  if (!a.no_plots) {
-    const fs::path out(a.out);
-    const fs::path dir = a.plots.empty() ? out.parent_path() : fs::path(a.plots);
-    if (!dir.empty()) fs::create_directories(dir);
-    write_plots(r, dir / out.stem());
-  }
+  if (!a.no_plots) write_plots(r, plot_dir / out.stem());
   return 0;
 }
 
@@ -152,6 +218,16 @@ void register_water_fit(CLI::App& water) {
   sub->add_option("--json", a->json, "write the scores as JSON");
   sub->add_option("--plots", a->plots, "directory of the PNGs of the fitted terms (default: next to --out)");
   sub->add_flag("--no-plots", a->no_plots, "do not draw the fitted terms");
+  sub->add_option("--cgd", a->cgd, "also fit by minibatch learning dynamics with this optim preset "
+                                   "(e.g. cgd-full, adam) and compare with the direct solve");
+  sub->add_option("--cgd-lr", a->cgd_lr, "learning rate of the CGD route")->capture_default_str();
+  sub->add_option("--cgd-epochs", a->cgd_epochs, "epochs of the CGD route")->capture_default_str();
+  sub->add_option("--cgd-batch", a->cgd_batch, "frames per minibatch of the CGD route")->capture_default_str();
+  sub->add_option("--cgd-eps", a->cgd_eps, "epsilon of the CGD preset (default: the preset's)");
+  sub->add_option("--cgd-alpha", a->cgd_alpha, "metric exponent of the CGD preset (default: the preset's)");
+  sub->add_option("--cgd-lambda", a->cgd_lambda, "relative ridge strength of the CGD route (default: the cross-validated one)");
+  sub->add_flag("--cgd-constant-lr", a->cgd_constant, "keep the CGD rate constant (default: cosine decay to 0)");
+  sub->add_option("--seed", a->seed, "seed of the minibatch order")->capture_default_str();
   add_job(sub, [a] { return run_fit(*a); });
 }
 

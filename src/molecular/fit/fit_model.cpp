@@ -84,6 +84,7 @@ FitReport fit_model(const std::vector<io::Frame>& frames, FitOptions options,
   RidgeAccumulator acc(spec, folds, options.ridge.solver == RidgeSettings::Solver::qr);
   AgentModel walls(spec, Eigen::VectorXd::Zero(spec.total_size()));
   ForceDesign design;
+  std::vector<ForceDesign> kept;  // training designs, for the CGD route
   ProgressBar bar(static_cast<long>(n), "fit", options.progress);
   for (std::size_t k = 0; k < n; ++k) {
     // Training frames in `folds` contiguous blocks; the last frames are the test group.
@@ -92,10 +93,24 @@ FitReport fit_model(const std::vector<io::Frame>& frames, FitOptions options,
                           : static_cast<int>(k * static_cast<std::size_t>(folds) / report.frames_train);
     build_force_design(spec, systems[k], frames[k].forces, walls, design);
     acc.add(design, group);
+    if (options.cgd && group < folds) kept.push_back(design);
     bar.update(static_cast<long>(k + 1));
   }
   bar.finish();
   report.ridge = acc.solve(options.ridge);
+  if (options.cgd) {
+    // The learning dynamics minimize the ridge objective at the cross-validated λ, or at a given one
+    // (then the direct solution at that λ is the target).
+    RidgeResult target = report.ridge;
+    if (options.cgd->lambda) {
+      RidgeSettings one = options.ridge;
+      one.lambdas = {*options.cgd->lambda};
+      target = acc.solve(one);
+    }
+    report.cgd_target = target.species;
+    report.cgd = cgd_fit(spec, kept, target, *options.cgd);
+    report.cgd_scores = acc.score(report.cgd->coefficients);
+  }
 
   report.model.spec = spec;
   report.model.coefficients = report.ridge.coefficients;

@@ -8,6 +8,9 @@
 
 #include <Eigen/Core>
 
+#include <optional>
+
+#include "molecular/fit/cgd_fit.hpp"
 #include "molecular/fit/ridge_fit.hpp"
 #include "molecular/io/frame.hpp"
 #include "molecular/model/model_file.hpp"
@@ -21,6 +24,8 @@ struct FitOptions {
   RidgeSettings ridge;
   double test_fraction = 0.2;  ///< the last frames, held out from fitting and cross-validation
   bool progress = true;
+  /// Also fit by minibatch learning dynamics (keeps the training designs in memory).
+  std::optional<CgdFitSettings> cgd;
 };
 
 struct FitReport {
@@ -30,6 +35,9 @@ struct FitReport {
   Eigen::MatrixXd shortest;  ///< shortest distance per species pair in the data, Å
   Eigen::MatrixXd typical;   ///< most frequent distance per (centre, neighbour) inside the angular cutoff
   double seconds = 0.0;
+  std::optional<CgdFitResult> cgd;
+  std::vector<SpeciesScore> cgd_scores;  ///< force RMSE / R² of the CGD coefficients
+  std::vector<SpeciesScore> cgd_target;  ///< scores (and λ) of the direct solution the CGD route aims at
 };
 
 /// Fits a model to `frames` (positions, forces, cell). `meta` is stored in the model file.

@@ -30,6 +30,8 @@ struct DesignVisitor {
     }
   }
 
+  void begin_triplets(std::span<const NeighborTerm>) {}
+
   void triplet(std::size_t i, const NeighborTerm& nj, const NeighborTerm& nk, double c, const double* p,
                const double* dp) {
     const int lmax = spec.lmax, n_a = spec.angular.size();

@@ -180,24 +180,50 @@ RidgeResult RidgeAccumulator::solve(const RidgeSettings& settings) const {
     const int offset = agent ? spec_.species_offset(prob) : 0;
     result.coefficients.segment(offset, c.size()) = c;
 
-    // Scores per species of the atoms the forces act on.
     for (int s = 0; s < types; ++s) {
       if (agent && s != prob) continue;
       SpeciesScore& score = result.species[static_cast<std::size_t>(s)];
       score.lambda = lambda;
       score.cv_rmse.clear();
       for (double e : cv) score.cv_rmse.push_back(cross_validate && cv_rows ? std::sqrt(e / static_cast<double>(cv_rows)) : std::nan(""));
-      const Gram tr = sum(train, s), te = sum(test, s);
-      score.rows_train = tr.rows;
-      score.rows_test = te.rows;
-      const double sse_train = sse(train, s, tr, c), sse_test = sse(test, s, te, c);
-      score.rmse_train = tr.rows ? std::sqrt(sse_train / static_cast<double>(tr.rows)) : std::nan("");
-      score.r2_train = tr.rows ? 1.0 - sse_train / tr.sst() : std::nan("");
-      score.rmse_test = te.rows ? std::sqrt(sse_test / static_cast<double>(te.rows)) : std::nan("");
-      score.r2_test = te.rows ? 1.0 - sse_test / te.sst() : std::nan("");
     }
   }
+  // Scores per species of the atoms the forces act on.
+  const std::vector<SpeciesScore> scores = score(result.coefficients);
+  for (std::size_t s = 0; s < scores.size(); ++s) {
+    SpeciesScore& out = result.species[s];
+    const SpeciesScore& in = scores[s];
+    out.rows_train = in.rows_train;
+    out.rows_test = in.rows_test;
+    out.rmse_train = in.rmse_train;
+    out.r2_train = in.r2_train;
+    out.rmse_test = in.rmse_test;
+    out.r2_test = in.r2_test;
+  }
   return result;
+}
+
+std::vector<SpeciesScore> RidgeAccumulator::score(const Eigen::VectorXd& coefficients) const {
+  const int types = spec_.types();
+  const bool agent = spec_.dynamics == Dynamics::agent;
+  std::vector<bool> train(groups_.size(), true), test(groups_.size(), false);
+  train[static_cast<std::size_t>(folds_)] = false;
+  test[static_cast<std::size_t>(folds_)] = true;
+  std::vector<SpeciesScore> out(static_cast<std::size_t>(types));
+  for (int s = 0; s < types; ++s) {
+    const Eigen::VectorXd c = agent ? Eigen::VectorXd(coefficients.segment(spec_.species_offset(s), spec_.species_size(s)))
+                                    : coefficients;
+    SpeciesScore& score = out[static_cast<std::size_t>(s)];
+    const Gram tr = sum(train, s), te = sum(test, s);
+    const double sse_train = sse(train, s, tr, c), sse_test = sse(test, s, te, c);
+    score.rows_train = tr.rows;
+    score.rows_test = te.rows;
+    score.rmse_train = tr.rows ? std::sqrt(sse_train / static_cast<double>(tr.rows)) : std::nan("");
+    score.r2_train = tr.rows ? 1.0 - sse_train / tr.sst() : std::nan("");
+    score.rmse_test = te.rows ? std::sqrt(sse_test / static_cast<double>(te.rows)) : std::nan("");
+    score.r2_test = te.rows ? 1.0 - sse_test / te.sst() : std::nan("");
+  }
+  return out;
 }
 
 }  // namespace ldyn::molecular

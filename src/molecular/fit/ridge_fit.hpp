@@ -49,6 +49,8 @@ class RidgeAccumulator {
   /// Adds a frame's design to group `group` (0 … folds−1 train, folds test).
   void add(const ForceDesign& design, int group);
   RidgeResult solve(const RidgeSettings& settings) const;
+  /// Force RMSE and R² on the training and test groups, per species, of any coefficients.
+  std::vector<SpeciesScore> score(const Eigen::VectorXd& coefficients) const;
 
  private:
   struct Gram {

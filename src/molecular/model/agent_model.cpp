@@ -44,30 +44,66 @@ struct LossVisitor {
     if (symmetric) others->row(n.j) -= de * n.u.transpose();
   }
 
+  // Angle terms factorized per neighbour: for neighbour j (the lower species of the pair) and
+  // each partner species t2, h[b][l] = Σ_a G_a(r_j) c_{ab,l} and its r_j-derivative are computed
+  // once, so each triplet costs 4·(lmax+1) products instead of 16·(lmax+1).
+  std::vector<double>* tables = nullptr;  // per thread: [near][t2][b][value|slope][l]
+  const NeighborTerm* near0 = nullptr;
+
+  std::size_t table_stride() const { return 2 * static_cast<std::size_t>(spec.angular.size() * (spec.lmax + 1)); }
+
+  void begin_triplets(std::span<const NeighborTerm> near) {
+    near0 = near.data();
+    const int types = spec.types(), n_a = spec.angular.size(), nl = spec.lmax + 1;
+    const std::size_t stride = table_stride();
+    tables->assign(near.size() * static_cast<std::size_t>(types) * stride, 0.0);
+    for (std::size_t q = 0; q < near.size(); ++q) {
+      const NeighborTerm& n = near[q];
+      for (int t2 = n.t; t2 < types; ++t2) {
+        double* h = tables->data() + (q * static_cast<std::size_t>(types) + static_cast<std::size_t>(t2)) * stride;
+        const double* block = coef + spec.angular_offset(s, n.t, t2);
+        for (int qa = 0; qa < 4; ++qa) {
+          const int a = n.ang_first + qa;
+          if (a < 0 || a >= n_a) continue;
+          const double g = n.ang_value[qa], dg = n.ang_slope[qa];
+          for (int b = 0; b < n_a; ++b) {
+            const double* cl = block + spec.product_index(n.t, t2, a, b) * nl;
+            double* hv = h + 2 * b * nl;
+            double* hd = hv + nl;
+            for (int l = 0; l < nl; ++l) {
+              hv[l] += g * cl[l];
+              hd[l] += dg * cl[l];
+            }
+          }
+        }
+      }
+    }
+  }
+
   void triplet(std::size_t, const NeighborTerm& nj, const NeighborTerm& nk, double c, const double* p,
                const double* dp) {
-    const int lmax = spec.lmax;
-    const double* block = coef + spec.angular_offset(s, nj.t, nk.t);
-    const int n_a = spec.angular.size();
-    double e = 0.0, e_rj = 0.0, e_rk = 0.0, e_c = 0.0;
-    for (int qa = 0; qa < 4; ++qa) {
-      const int a = nj.ang_first + qa;
-      if (a < 0 || a >= n_a) continue;
-      for (int qb = 0; qb < 4; ++qb) {
-        const int b = nk.ang_first + qb;
-        if (b < 0 || b >= n_a) continue;
-        const double* cl = block + spec.product_index(nj.t, nk.t, a, b) * (lmax + 1);
-        double sum = 0.0, dsum = 0.0;
-        for (int l = 0; l <= lmax; ++l) {
-          sum += cl[l] * p[l];
-          dsum += cl[l] * dp[l];
-        }
-        const double g = nj.ang_value[qa] * nk.ang_value[qb];
-        e += g * sum;
-        e_c += g * dsum;
-        e_rj += nj.ang_slope[qa] * nk.ang_value[qb] * sum;
-        e_rk += nj.ang_value[qa] * nk.ang_slope[qb] * sum;
+    const int nl = spec.lmax + 1, n_a = spec.angular.size();
+    const auto q = static_cast<std::size_t>(&nj - near0);
+    const double* h = tables->data() + (q * static_cast<std::size_t>(spec.types()) + static_cast<std::size_t>(nk.t)) * table_stride();
+    double sv[24] = {}, sr[24] = {}, st[24] = {};  // Σ_b G_b h, Σ_b G'_b h, Σ_b G_b h' (lmax ≤ 20)
+    for (int qb = 0; qb < 4; ++qb) {
+      const int b = nk.ang_first + qb;
+      if (b < 0 || b >= n_a) continue;
+      const double g = nk.ang_value[qb], dg = nk.ang_slope[qb];
+      const double* hv = h + 2 * b * nl;
+      const double* hd = hv + nl;
+      for (int l = 0; l < nl; ++l) {
+        sv[l] += g * hv[l];
+        sr[l] += dg * hv[l];
+        st[l] += g * hd[l];
       }
+    }
+    double e = 0.0, e_rj = 0.0, e_rk = 0.0, e_c = 0.0;
+    for (int l = 0; l < nl; ++l) {
+      e += sv[l] * p[l];
+      e_c += sv[l] * dp[l];
+      e_rk += sr[l] * p[l];
+      e_rj += st[l] * p[l];
     }
     if (e == 0.0 && e_c == 0.0 && e_rj == 0.0 && e_rk == 0.0) return;
     loss += e;
@@ -123,6 +159,7 @@ double AgentModel::compute(const System& system, AtomVectors& forces, Dynamics d
   const bool symmetric = dynamics == Dynamics::symmetric;
   const int threads = omp_get_max_threads();
   scratch_.resize(static_cast<std::size_t>(threads));
+  tables_.resize(static_cast<std::size_t>(threads));
   if (symmetric) {
     thread_forces_.resize(static_cast<std::size_t>(threads));
     for (auto& f : thread_forces_) {
@@ -142,7 +179,7 @@ double AgentModel::compute(const System& system, AtomVectors& forces, Dynamics d
     for (Eigen::Index i = 0; i < n; ++i) {
       const int s = type_[static_cast<std::size_t>(i)];
       LossVisitor v{spec_, coefficients_.data() + spec_.species_offset(s), s, symmetric, 0.0,
-                    Vec3::Zero(), mine};
+                    Vec3::Zero(), mine, &tables_[tid], nullptr};
       visit_atom(spec_, system, type_, list, static_cast<std::size_t>(i), scratch_[tid], v);
       atom_loss_[i] = v.loss;
       if (symmetric)

@@ -50,6 +50,7 @@ class AgentModel final : public ForceField {
   std::vector<int> type_;
   Eigen::VectorXd atom_loss_;
   std::vector<TermScratch> scratch_;       // one per thread
+  std::vector<std::vector<double>> tables_;  // one per thread: factorized angle terms
   std::vector<AtomVectors> thread_forces_;  // one per thread (symmetric dynamics)
 };
 

@@ -6,6 +6,7 @@
 // angular radial basis values), with j of the lower species index.
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -33,7 +34,8 @@ struct TermScratch {
 
 /// Calls visitor.pair(i, n) for each neighbour n of i within the pair cutoff and
 /// visitor.triplet(i, nj, nk, cos θ, P, dP) for each pair of neighbours within the angular cutoff
-/// (nj.t ≤ nk.t). `type` maps atoms to the model's species indices.
+/// (nj.t ≤ nk.t); before the triplets, visitor.begin_triplets(near) sees all neighbours inside the
+/// angular cutoff (nj and nk are elements of that span). `type` maps atoms to model species.
 template <class Visitor>
 void visit_atom(const ModelSpec& spec, const System& system, const std::vector<int>& type,
                 const NeighborList& list, std::size_t i, TermScratch& scratch, Visitor& visitor) {
@@ -61,6 +63,7 @@ void visit_atom(const ModelSpec& spec, const System& system, const std::vector<i
   scratch.p.resize(static_cast<std::size_t>(lmax) + 1);
   scratch.dp.resize(static_cast<std::size_t>(lmax) + 1);
   const std::size_t m = scratch.near.size();
+  visitor.begin_triplets(std::span<const NeighborTerm>(scratch.near));
   for (std::size_t a = 0; a < m; ++a)
     for (std::size_t b = a + 1; b < m; ++b) {
       const NeighborTerm* nj = &scratch.near[a];
