@@ -121,6 +121,9 @@ std::string json_report(const mol::FitReport& r, const std::string& model_path) 
 }
 
 int run_fit(const FitArgs& a) {
+  // Options that need no data are checked before the data is read.
+  const mol::Dynamics dynamics = mol::parse_dynamics(a.dynamics);
+  if (a.solver != "normal" && a.solver != "qr") throw InvalidOption("--solver", "must be 'normal' or 'qr'");
   mol::TrainingDataOptions data;
   if (a.cell > 0.0) data.cubic_cell = a.cell;
   data.cp2k_force_unit = mol::io::parse_force_unit(a.force_unit, "--force-unit");
@@ -135,11 +138,10 @@ int run_fit(const FitArgs& a) {
   opt.spec.angular = mol::CubicBSpline(a.angular_inner, a.angular_cutoff, a.angular_count,
                                        "--angular-cutoff/--angular-inner/--angular-count");
   opt.spec.lmax = a.lmax;
-  opt.spec.dynamics = mol::parse_dynamics(a.dynamics);
+  opt.spec.dynamics = dynamics;
   opt.spec.wall_strength = a.wall_strength;
   opt.ridge.lambdas = a.lambdas;
   opt.ridge.folds = a.folds;
-  if (a.solver != "normal" && a.solver != "qr") throw InvalidOption("--solver", "must be 'normal' or 'qr'");
   opt.ridge.solver = a.solver == "qr" ? mol::RidgeSettings::Solver::qr : mol::RidgeSettings::Solver::normal;
   opt.test_fraction = a.test_fraction;
   opt.progress = ProgressBar::terminal_available();
