@@ -8,6 +8,8 @@
 #include "optim/presets.hpp"
 #include "optimize_common.hpp"
 
+#include "cli_text.hpp"
+
 namespace ldyn::cli {
 
 Options build_options(const std::string& preset, const OptimizeArgs& a) {
@@ -88,11 +90,7 @@ std::string describe_problem(const optim::problems::ProblemSpec& s, long dim) {
   return d.str();
 }
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
+std::string fmt(const char* f, double v) { return format(f, v); }
 
 void write_plot(const std::string& path, const optim::problems::ProblemSpec& spec,
                 const std::vector<std::pair<std::string, const optim::Trajectory*>>& curves) {
@@ -109,9 +107,7 @@ void write_plot(const std::string& path, const optim::problems::ProblemSpec& spe
     }
     plot.series.push_back(std::move(s));
   }
-  std::string why;
-  if (write_png(plot, path, &why)) std::printf("plot: %s\n", path.c_str());
-  else std::fprintf(stderr, "warning: no plot written: %s\n", why.c_str());
+  save_plot(plot, path);
 }
 
 }  // namespace ldyn::cli

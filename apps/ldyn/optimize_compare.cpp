@@ -7,12 +7,12 @@
 #include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "cli_text.hpp"
 #include "optimize_common.hpp"
 
 namespace ldyn::cli {
 namespace {
 
-std::string json_number(double v) { return std::isfinite(v) ? fmt("%.10g", v) : "null"; }
 
 }  // namespace
 

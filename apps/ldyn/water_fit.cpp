@@ -27,7 +27,7 @@ struct FitArgs {
   double cell = 0.0;
   double pair_inner = 0.7, pair_cutoff = 6.0, angular_inner = 0.7, angular_cutoff = 3.2, wall_strength = 100.0;
   int pair_count = 48, angular_count = 5, lmax = 6, folds = 5;
-  double test_fraction = 0.2;
+  double test_fraction = 0.2, smoothness = mol::RidgeSettings{}.smoothness;
   std::vector<double> lambdas = mol::RidgeSettings{}.lambdas;
   std::size_t first = 0, stride = 1, stop = 0;
   bool no_plots = false;
@@ -142,6 +142,7 @@ int run_fit(const FitArgs& a) {
   opt.spec.wall_strength = a.wall_strength;
   opt.ridge.lambdas = a.lambdas;
   opt.ridge.folds = a.folds;
+  opt.ridge.smoothness = a.smoothness;
   opt.ridge.solver = a.solver == "qr" ? mol::RidgeSettings::Solver::qr : mol::RidgeSettings::Solver::normal;
   opt.test_fraction = a.test_fraction;
   opt.progress = ProgressBar::terminal_available();
@@ -209,6 +210,8 @@ void register_water_fit(CLI::App& water) {
   sub->add_option("--wall-strength", a->wall_strength, "repulsive wall below the shortest distance in the data (eV/A^3)")
       ->capture_default_str();
   sub->add_option("--lambdas", a->lambdas, "relative ridge strengths tried by cross-validation");
+  sub->add_option("--smoothness", a->smoothness, "weight of the roughness penalty on spline coefficients (0: plain ridge)")
+      ->capture_default_str();
   sub->add_option("--folds", a->folds, "cross-validation folds (contiguous blocks of training frames)")->capture_default_str();
   sub->add_option("--test-fraction", a->test_fraction, "fraction of frames (the last ones) held out for testing")
       ->capture_default_str();

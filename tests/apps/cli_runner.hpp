@@ -14,8 +14,9 @@ struct CliResult {
 };
 
 /// `ldyn ARGS` with stderr merged into stdout; code is the exit status (-1 if it did not exit).
-inline CliResult run_cli(const std::string& args) {
-  const std::string cmd = std::string(LDYN_CLI) + " " + args + " 2>&1";
+/// `environment`: assignments put before the command, e.g. "PATH=/nonexistent".
+inline CliResult run_cli(const std::string& args, const std::string& environment = "") {
+  const std::string cmd = environment + " " + std::string(LDYN_CLI) + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return {-1, "popen failed"};
   std::string out;

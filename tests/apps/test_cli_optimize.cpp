@@ -1,37 +1,25 @@
 // The command line as a user meets it: bad input gets one line naming the option or file and a
 // non-zero exit; good input writes what it promises.
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
+#include "cli_runner.hpp"
+
 namespace {
 
-struct Result {
-  int code;
-  std::string output;  // stdout and stderr together
-};
+using Result = ldyn::testing::CliResult;
 
-Result ldyn(const std::string& args) {
-  const std::string cmd = std::string(LDYN_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using ldyn::testing::run_cli;
 
 // One error line that names `what`, and a non-zero exit.
 void expect_named_error(const std::string& args, const std::string& what) {
   const bool has_steps = args.find("--steps") != std::string::npos;
-  const Result r = ldyn("optimize --quiet " + args + (has_steps ? "" : " --steps 5"));
+  const Result r = run_cli("optimize --quiet " + args + (has_steps ? "" : " --steps 5"));
   EXPECT_NE(r.code, 0) << args;
   EXPECT_NE(r.output.find(what), std::string::npos) << args << " -> " << r.output;
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << " -> " << r.output;
@@ -72,14 +60,14 @@ TEST(CliOptimize, ImpossibleParameters) {
 }
 
 TEST(CliOptimize, NonFiniteGradientStopsWithNamedError) {
-  const Result r = ldyn("optimize --quiet --steps 20 --nan-gradient-at 7");
+  const Result r = run_cli("optimize --quiet --steps 20 --nan-gradient-at 7");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.output.find("non-finite gradient"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("step 8"), std::string::npos) << r.output;
 }
 
 TEST(CliOptimize, NonFiniteGradientSkippedAndCounted) {
-  const Result r = ldyn("optimize --quiet --steps 20 --nan-gradient-at 7 --skip-nonfinite");
+  const Result r = run_cli("optimize --quiet --steps 20 --nan-gradient-at 7 --skip-nonfinite");
   EXPECT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("skipped 1 steps"), std::string::npos) << r.output;
 }
@@ -87,7 +75,7 @@ TEST(CliOptimize, NonFiniteGradientSkippedAndCounted) {
 TEST(CliOptimize, WritesCsvWithRequiredColumns) {
   const auto csv = temp("run.csv");
   std::filesystem::remove(csv);
-  const Result r = ldyn("optimize --quiet --problem rotated-quadratic --dim 10 --optimizer cgd-full --steps 30 --out " +
+  const Result r = run_cli("optimize --quiet --problem rotated-quadratic --dim 10 --optimizer cgd-full --steps 30 --out " +
                         csv.string());
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream in(csv);
@@ -107,8 +95,8 @@ TEST(CliOptimize, ConfigFileGivesTheSameOptions) {
     f << "[optimize]\nproblem = \"beale\"\noptimizer = \"adabelief\"\nlr = 0.01\nsteps = 50\nquiet = true\nout = \""
       << csv_cfg.string() << "\"\n";
   }
-  ASSERT_EQ(ldyn("optimize --config " + cfg.string()).code, 0);
-  ASSERT_EQ(ldyn("optimize --quiet --problem beale --optimizer adabelief --lr 0.01 --steps 50 --out " + csv_cli.string()).code, 0);
+  ASSERT_EQ(run_cli("optimize --config " + cfg.string()).code, 0);
+  ASSERT_EQ(run_cli("optimize --quiet --problem beale --optimizer adabelief --lr 0.01 --steps 50 --out " + csv_cli.string()).code, 0);
   std::ifstream a(csv_cfg), b(csv_cli);
   std::stringstream sa, sb;
   sa << a.rdbuf();
@@ -119,7 +107,7 @@ TEST(CliOptimize, ConfigFileGivesTheSameOptions) {
 
 TEST(CliOptimize, CompareTunesAndReportsEveryOptimizer) {
   const auto json = temp("cmp.json");
-  const Result r = ldyn("optimize --quiet --problem rosenbrock --compare sgd,adam --lr-grid --lr-min 1e-3 "
+  const Result r = run_cli("optimize --quiet --problem rosenbrock --compare sgd,adam --lr-grid --lr-min 1e-3 "
                         "--lr-max 1e-1 --lr-per-decade 1 --steps 200 --target 0.1 --json " + json.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("sgd"), std::string::npos);
@@ -136,9 +124,9 @@ TEST(CliOptimize, CheckpointAndResumeIsBitIdentical) {
   const std::string run = "optimize --quiet --problem rotated-quadratic --dim 8 --noise 0.5 --optimizer cgd-full "
                           "--refresh-every 3 --lr 0.01 ";
   const auto whole = temp("whole.csv"), resumed = temp("resumed.csv"), ck = temp("run.ckpt");
-  ASSERT_EQ(ldyn(run + "--steps 60 --out " + whole.string()).code, 0);
-  ASSERT_EQ(ldyn(run + "--steps 25 --checkpoint " + ck.string() + " --checkpoint-every 10").code, 0);
-  ASSERT_EQ(ldyn(run + "--steps 60 --resume " + ck.string() + " --out " + resumed.string()).code, 0);
+  ASSERT_EQ(run_cli(run + "--steps 60 --out " + whole.string()).code, 0);
+  ASSERT_EQ(run_cli(run + "--steps 25 --checkpoint " + ck.string() + " --checkpoint-every 10").code, 0);
+  ASSERT_EQ(run_cli(run + "--steps 60 --resume " + ck.string() + " --out " + resumed.string()).code, 0);
   std::ifstream a(whole), b(resumed);
   std::stringstream sa, sb;
   sa << a.rdbuf();
@@ -150,7 +138,7 @@ TEST(CliOptimize, CheckpointAndResumeIsBitIdentical) {
 TEST(CliOptimize, CorruptOrMismatchedStateFileIsNamed) {
   const std::string run = "--problem rotated-quadratic --dim 8 --noise 0.5 --optimizer cgd-full ";
   const auto ck = temp("good.ckpt"), cut = temp("cut.ckpt"), junk = temp("junk.ckpt");
-  ASSERT_EQ(ldyn("optimize --quiet " + run + "--steps 10 --checkpoint " + ck.string()).code, 0);
+  ASSERT_EQ(run_cli("optimize --quiet " + run + "--steps 10 --checkpoint " + ck.string()).code, 0);
   {
     std::ifstream in(ck, std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), {});

@@ -3,6 +3,7 @@
 
 #include "model_fixtures.hpp"
 #include "molecular/fit/force_design.hpp"
+#include "molecular/fit/penalty.hpp"
 #include "molecular/fit/ridge_fit.hpp"
 
 namespace ldyn::molecular {
@@ -33,6 +34,7 @@ TEST(RidgeFit, RecoversTheForcesOfAModelInItsBasis) {
     settings.lambdas = {1e-14, 1e-6};
     settings.folds = 3;
     settings.solver = RidgeSettings::Solver::qr;
+    settings.smoothness = 0.0;  // plain ridge: the minimum-norm fit of what the data leave open
     const RidgeResult fit = acc.solve(settings);
     for (const auto& s : fit.species) {
       EXPECT_EQ(s.lambda, 1e-14) << to_string(dyn);  // CV prefers the smaller one on exact data
@@ -82,6 +84,31 @@ TEST(RidgeFit, CrossValidationPicksStrongerRegularizationForNoisyData) {
     EXPECT_EQ(s.lambda, 1e-1);
     EXPECT_LT(s.cv_rmse[1], s.cv_rmse[0]);
   }
+}
+
+// The roughness penalty vanishes on coefficients that are linear along each radial direction (so it
+// pulls poorly determined terms towards straight lines) and not on a kink.
+TEST(RidgeFit, RoughnessPenaltyIsBlindToLinesAndSeesKinks) {
+  const ModelSpec spec = testing::small_spec(Dynamics::agent);
+  const Eigen::MatrixXd rows = penalty_rows(spec, 1, 4.0);
+  const int p = spec.species_size(1);
+  ASSERT_EQ(rows.cols(), p);
+  EXPECT_EQ(rows.topRows(p), Eigen::MatrixXd::Identity(p, p));
+  Eigen::VectorXd line = Eigen::VectorXd::Zero(p);
+  const int base = spec.pair_offset(1, 0);
+  for (int q = 0; q < spec.pair.size(); ++q) line[base + q] = 0.3 - 0.1 * q;
+  EXPECT_NEAR((rows.bottomRows(rows.rows() - p) * line).norm(), 0.0, 1e-14);
+  Eigen::VectorXd kink = Eigen::VectorXd::Zero(p);
+  kink[base + 4] = 1.0;
+  // Three second differences see it: (1), (−2), (1), each times √4 = 2.
+  EXPECT_NEAR((rows.bottomRows(rows.rows() - p) * kink).squaredNorm(), 4.0 * (1 + 4 + 1), 1e-12);
+  // Angle blocks are smoothed along both radial directions.
+  Eigen::VectorXd angle = Eigen::VectorXd::Zero(p);
+  const int ab = spec.angular_offset(1, 0, 1);
+  for (int a = 0; a < spec.angular.size(); ++a)
+    for (int b = 0; b < spec.angular.size(); ++b)
+      angle[ab + spec.product_index(0, 1, a, b) * (spec.lmax + 1) + 2] = 1.0 + 0.5 * a - 0.25 * b;
+  EXPECT_NEAR((rows.bottomRows(rows.rows() - p) * angle).norm(), 0.0, 1e-13);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "molecular/fit/penalty.hpp"
 #include "optim/optimizer.hpp"
 #include "optim/presets.hpp"
 
@@ -19,6 +20,7 @@ struct Problem {
   const std::vector<ForceDesign>& frames;
   int s;
   double rows = 0.0, ridge = 0.0;  // R and λμ
+  Eigen::MatrixXd penalty;         // the ridge fit's R (penalty.hpp)
 
   template <class F>
   void for_blocks(std::size_t frame, F&& f) const {
@@ -30,7 +32,7 @@ struct Problem {
     double sse = 0.0;
     for (std::size_t k = 0; k < frames.size(); ++k)
       for_blocks(k, [&](const Eigen::MatrixXd& a, const Eigen::VectorXd& y) { sse += (a * c - y).squaredNorm(); });
-    return (sse + ridge * c.squaredNorm()) / (2.0 * rows);
+    return (sse + ridge * c.dot(penalty * c)) / (2.0 * rows);
   }
 };
 
@@ -58,7 +60,7 @@ CgdFitResult cgd_fit(const ModelSpec& spec, const std::vector<ForceDesign>& trai
   auto rng = make_stream(settings.seed, "cgd-fit");
 
   for (int p = 0; p < problems; ++p) {
-    Problem prob{train, agent ? p : -1};
+    Problem prob{train, agent ? p : -1, 0.0, 0.0, {}};
     const int offset = agent ? spec.species_offset(p) : 0;
     const int size = agent ? spec.species_size(p) : spec.total_size();
     double trace = 0.0;
@@ -69,6 +71,8 @@ CgdFitResult cgd_fit(const ModelSpec& spec, const std::vector<ForceDesign>& trai
       });
     const double lambda = ridge.species[static_cast<std::size_t>(agent ? p : 0)].lambda;
     prob.ridge = lambda * trace / size;
+    const Eigen::MatrixXd rows = agent ? penalty_rows(spec, p, ridge.smoothness) : penalty_rows_all(spec, ridge.smoothness);
+    prob.penalty = rows.transpose() * rows;
     const Eigen::VectorXd best = ridge.coefficients.segment(offset, size);
     const double f_best = prob.objective(best);
     const double f_zero = prob.objective(Eigen::VectorXd::Zero(size));
@@ -95,7 +99,7 @@ CgdFitResult cgd_fit(const ModelSpec& spec, const std::vector<ForceDesign>& trai
       std::shuffle(order.begin(), order.end(), rng);
       for (std::size_t b = 0; b < order.size(); b += static_cast<std::size_t>(settings.batch_frames)) {
         const std::size_t end = std::min(order.size(), b + static_cast<std::size_t>(settings.batch_frames));
-        g = (prob.ridge / prob.rows) * c;
+        g.noalias() = (prob.ridge / prob.rows) * (prob.penalty * c);
         double batch_rows = 0.0;
         for (std::size_t q = b; q < end; ++q)
           prob.for_blocks(order[q], [&](const Eigen::MatrixXd& a, const Eigen::VectorXd&) { batch_rows += static_cast<double>(a.rows()); });

@@ -1,6 +1,7 @@
 #pragma once
 // The learning-dynamics route to the same model: minimize the ridge objective
-//   f(c) = (‖A c − y‖² + λ μ ‖c‖²) / (2R)        (R training rows, μ = tr(AᵀA)/P, λ from the ridge fit)
+//   f(c) = (‖A c − y‖² + λ μ cᵀ P c) / (2R)     (R training rows, μ = tr(AᵀA)/P, λ and the penalty P
+//                                                 of the ridge fit, penalty.hpp)
 // by minibatches of frames with an optimizer of ldyn's CGD engine, starting from c = 0. Its minimizer
 // is exactly the ridge solution c*, so the distance ‖c − c*‖/‖c*‖ and the excess objective
 // (f(c) − f(c*))/(f(0) − f(c*)) measure how close the learning dynamics come. Each step touches only

@@ -85,16 +85,18 @@ void RidgeAccumulator::stack(const std::vector<bool>& use, int s, Eigen::MatrixX
         }
 }
 
-Eigen::VectorXd RidgeAccumulator::solve_qr(const std::vector<bool>& use, int s, double lambda, const Gram& g) const {
+Eigen::VectorXd RidgeAccumulator::solve_qr(const std::vector<bool>& use, int s, double lambda, const Gram& g,
+                                           const Eigen::MatrixXd& penalty_rows) const {
   Eigen::MatrixXd a;
   Eigen::VectorXd y;
   stack(use, s, a, y);
   const Eigen::Index p = a.cols(), n = a.rows();
   const double mu = std::max(g.ata.trace() / static_cast<double>(p), std::numeric_limits<double>::min());
-  Eigen::MatrixXd aug(n + p, p);
+  const Eigen::Index m = penalty_rows.rows();
+  Eigen::MatrixXd aug(n + m, p);
   aug.topRows(n) = a;
-  aug.bottomRows(p) = Eigen::MatrixXd::Identity(p, p) * std::sqrt(lambda * mu);
-  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(n + p);
+  aug.bottomRows(m) = penalty_rows * std::sqrt(lambda * mu);
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(n + m);
   rhs.head(n) = y;
   Eigen::VectorXd c = Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(aug).solve(rhs);
   if (!c.allFinite()) throw NonFiniteError("ridge fit: non-finite coefficients");
@@ -119,12 +121,12 @@ RidgeAccumulator::Gram RidgeAccumulator::sum(const std::vector<bool>& use, int s
   return total;
 }
 
-Eigen::VectorXd RidgeAccumulator::solve_one(const Gram& g, double lambda) {
+Eigen::VectorXd RidgeAccumulator::solve_one(const Gram& g, double lambda, const Eigen::MatrixXd& penalty) {
   const Eigen::Index p = g.ata.rows();
   if (p == 0) return {};
   const double mu = std::max(g.ata.trace() / static_cast<double>(p), std::numeric_limits<double>::min());
   Eigen::MatrixXd m = g.ata.selfadjointView<Eigen::Lower>();
-  m.diagonal().array() += lambda * mu;
+  m += (lambda * mu) * penalty;
   Eigen::LDLT<Eigen::MatrixXd> ldlt(m);
   if (ldlt.info() != Eigen::Success) throw NonFiniteError("ridge fit: the normal equations could not be solved");
   Eigen::VectorXd c = ldlt.solve(g.aty);
@@ -146,11 +148,15 @@ RidgeResult RidgeAccumulator::solve(const RidgeSettings& settings) const {
   RidgeResult result;
   result.coefficients.setZero(spec_.total_size());
   result.species.resize(static_cast<std::size_t>(types));
+  result.smoothness = settings.smoothness;
 
   // One problem per species (agent) or one joint problem (symmetric, problem index −1).
   const int problems = agent ? types : 1;
   for (int prob = 0; prob < problems; ++prob) {
     const int s_sel = agent ? prob : -1;
+    const Eigen::MatrixXd rows = agent ? penalty_rows(spec_, prob, settings.smoothness)
+                                       : penalty_rows_all(spec_, settings.smoothness);
+    const Eigen::MatrixXd penalty = rows.transpose() * rows;
     std::vector<double> cv(settings.lambdas.size(), 0.0);
     long cv_rows = 0;
     const bool cross_validate = folds_ >= 2 && settings.lambdas.size() > 1;
@@ -164,7 +170,7 @@ RidgeResult RidgeAccumulator::solve(const RidgeSettings& settings) const {
         const Gram h = sum(held, s_sel);
         cv_rows += h.rows;
         for (std::size_t q = 0; q < settings.lambdas.size(); ++q)
-          if (g.rows > 0 && h.rows > 0) cv[q] += h.sse(solve_one(g, settings.lambdas[q]));
+          if (g.rows > 0 && h.rows > 0) cv[q] += h.sse(solve_one(g, settings.lambdas[q], penalty));
       }
     }
     std::size_t best = 0;
@@ -175,8 +181,8 @@ RidgeResult RidgeAccumulator::solve(const RidgeSettings& settings) const {
     if (all.rows == 0) throw Error("ridge fit: no training rows" + std::string(agent ? " for species " + spec_.species.symbols[static_cast<std::size_t>(prob)] : ""));
     if (settings.solver == RidgeSettings::Solver::qr && !keep_rows_)
       throw InvalidOption("--solver", "qr needs the design rows kept (RidgeAccumulator keep_rows)");
-    const Eigen::VectorXd c = settings.solver == RidgeSettings::Solver::qr ? solve_qr(train, s_sel, lambda, all)
-                                                                          : solve_one(all, lambda);
+    const Eigen::VectorXd c = settings.solver == RidgeSettings::Solver::qr ? solve_qr(train, s_sel, lambda, all, rows)
+                                                                          : solve_one(all, lambda, penalty);
     const int offset = agent ? spec_.species_offset(prob) : 0;
     result.coefficients.segment(offset, c.size()) = c;
 
