@@ -1,5 +1,6 @@
 // `ldyn water fit`: infer the agents' losses (O and H) from reference forces by ridge least squares
 // with cross-validated regularization; write the model file, the scores and plots of the terms.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -36,6 +37,8 @@ struct FitArgs {
   int cgd_epochs = mol::CgdFitSettings{}.epochs, cgd_batch = mol::CgdFitSettings{}.batch_frames;
   std::uint64_t seed = 1;
   double cgd_eps = 0.0, cgd_alpha = -1.0, cgd_lambda = 0.0;
+  std::string select = "structure";
+  double select_ps = 2.0, select_temperature = 300.0;
   bool cgd_constant = false;
 };
 
@@ -103,7 +106,17 @@ std::string json_report(const mol::FitReport& r, const std::string& model_path) 
       << ", \"rmse_train\": " << json_number(sc.rmse_train) << ", \"rmse_test\": " << json_number(sc.rmse_test)
       << ", \"r2_train\": " << json_number(sc.r2_train) << ", \"r2_test\": " << json_number(sc.r2_test) << "}";
   }
-  j << "\n  }";
+  j << "\n  },\n  \"lambda_cv\": [";
+  for (std::size_t s = 0; s < r.lambda_cv.size(); ++s) j << (s ? ", " : "") << json_number(r.lambda_cv[s]);
+  j << "],\n  \"selection\": [";
+  for (std::size_t k = 0; k < r.trials.size(); ++k) {
+    const auto& t = r.trials[k];
+    j << (k ? ",\n    " : "\n    ") << "{\"lambda\": " << json_number(t.lambda) << ", \"stable\": " << (t.stable ? "true" : "false")
+      << ", \"rdf_mae\": {\"OO\": " << json_number(t.stable ? t.rdf_mae[0] : NAN) << ", \"OH\": "
+      << json_number(t.stable ? t.rdf_mae[1] : NAN) << ", \"HH\": " << json_number(t.stable ? t.rdf_mae[2] : NAN)
+      << "}, \"failure\": " << json_string(t.failure) << "}";
+  }
+  j << "]";
   if (r.cgd) {
     j << ",\n  \"cgd\": {\"steps\": " << r.cgd->steps << ", \"seconds\": " << json_number(r.cgd->seconds) << ", \"problems\": {";
     for (std::size_t p = 0; p < r.cgd->coefficient_error.size(); ++p)
@@ -146,6 +159,15 @@ int run_fit(const FitArgs& a) {
   opt.ridge.solver = a.solver == "qr" ? mol::RidgeSettings::Solver::qr : mol::RidgeSettings::Solver::normal;
   opt.test_fraction = a.test_fraction;
   opt.progress = ProgressBar::terminal_available();
+  if (a.select != "structure" && a.select != "cv") throw InvalidOption("--select", "must be 'structure' or 'cv'");
+  if (a.select == "structure") {
+    mol::StructureSelection sel;
+    sel.picoseconds = a.select_ps;
+    sel.temperature_K = a.select_temperature;
+    sel.seed = a.seed;
+    sel.progress = opt.progress;
+    opt.select = sel;
+  }
   if (!a.cgd.empty()) {
     mol::CgdFitSettings cgd;
     cgd.preset = a.cgd;
@@ -166,6 +188,18 @@ int run_fit(const FitArgs& a) {
   mol::write_model_file(a.out, r.model);
 
   const auto& spec = r.model.spec;
+  if (!r.trials.empty()) {
+    std::printf("lambda by structure: %.3g ps NVT runs at %g K from the first frame, intermolecular RDF MAE against "
+                "the training frames\n%10s %12s %8s %8s %8s %8s\n", a.select_ps, a.select_temperature, "lambda",
+                "RMSE test O", "g_OO", "g_OH", "g_HH", "mean");
+    for (const auto& t : r.trials) {
+      if (t.stable)
+        std::printf("%10.0e %12.5f %8.4f %8.4f %8.4f %8.4f\n", t.lambda, t.scores.front().rmse_test, t.rdf_mae[0],
+                    t.rdf_mae[1], t.rdf_mae[2], t.score);
+      else
+        std::printf("%10.0e %12.5f   unstable: %s\n", t.lambda, t.scores.front().rmse_test, t.failure.c_str());
+    }
+  }
   std::printf("fitted %d coefficients (%s dynamics) on %zu frames, tested on the last %zu, in %.1f s\n",
               spec.total_size(), mol::to_string(spec.dynamics), r.frames_train, r.frames_test, r.seconds);
   std::printf("%-8s %10s %14s %14s %10s %10s\n", "species", "lambda", "RMSE train", "RMSE test", "R2 train", "R2 test");
@@ -223,6 +257,11 @@ void register_water_fit(CLI::App& water) {
   sub->add_option("--json", a->json, "write the scores as JSON");
   sub->add_option("--plots", a->plots, "directory of the PNGs of the fitted terms (default: next to --out)");
   sub->add_flag("--no-plots", a->no_plots, "do not draw the fitted terms");
+  sub->add_option("--select", a->select, "how lambda is chosen: cv (force cross-validation only) or structure "
+                                         "(then short simulations among lambda >= the CV one)")->capture_default_str();
+  sub->add_option("--select-ps", a->select_ps, "length of each structure-selection run (ps)")->capture_default_str();
+  sub->add_option("--select-temperature", a->select_temperature, "temperature of the selection runs (K)")
+      ->capture_default_str();
   sub->add_option("--cgd", a->cgd, "also fit by minibatch learning dynamics with this optim preset "
                                    "(e.g. cgd-full, adam) and compare with the direct solve");
   sub->add_option("--cgd-lr", a->cgd_lr, "learning rate of the CGD route")->capture_default_str();

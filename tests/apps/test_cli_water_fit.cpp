@@ -18,7 +18,7 @@ using ldyn::testing::temp_path;
 const std::string pos = std::string(LDYN_SOURCE_DIR) + "/data/water/w64-300K-pos-1.xyz.xz";
 const std::string frc = std::string(LDYN_SOURCE_DIR) + "/data/water/w64-300K-frc-1.xyz.xz";
 // Few frames and a small basis keep these tests fast.
-const std::string small = " --stop 12 --pair-count 16 --angular-count 4 --lmax 3 --folds 2 --no-plots";
+const std::string small = " --stop 12 --pair-count 16 --angular-count 4 --lmax 3 --folds 2 --no-plots --select cv";
 
 // A non-zero exit and exactly one error line, which names `what` (progress lines may precede it).
 void expect_error(const std::string& args, const std::string& what) {
@@ -57,6 +57,25 @@ TEST(CliWaterFit, FitsWritesAModelAndRunsIt) {
               traj.string() + " --dynamics symmetric --threads 1");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_TRUE(std::filesystem::exists(traj));
+}
+
+// λ chosen by short simulations: every candidate at or above the cross-validated λ is run and scored.
+TEST(CliWaterFit, StructureSelectionRunsEachCandidate) {
+  const auto model = temp_path("select_model.txt");
+  const auto json = temp_path("select_report.json");
+  const auto r = run_cli("water fit --data " + pos + " " + frc + " --cell 12.4297 --out " + model.string() +
+                         " --json " + json.string() +
+                         " --stop 12 --pair-count 16 --angular-count 4 --lmax 3 --folds 2 --no-plots"
+                         " --select structure --select-ps 0.05 --lambdas 1e-9 1e-3");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("lambda by structure"), std::string::npos) << r.output;
+  const std::string report = ldyn::read_text_file(json);
+  EXPECT_NE(report.find("\"selection\": [\n    {\"lambda\": 1e-09"), std::string::npos) << report;
+  EXPECT_NE(report.find("{\"lambda\": 0.001"), std::string::npos) << report;
+  const auto m = ldyn::molecular::read_model_file(model);
+  bool noted = false;
+  for (const auto& [key, value] : m.meta) noted = noted || key == "lambda_selection";
+  EXPECT_TRUE(noted);
 }
 
 TEST(CliWaterFit, BadInputIsNamed) {

@@ -21,35 +21,63 @@ SpeciesTable species_of(const std::vector<io::Frame>& frames) {
   return SpeciesTable::standard(symbols);
 }
 
-/// Shortest distance per species pair, and a histogram of distances per (centre, neighbour) type
-/// inside `r_hist` (bins of 0.01 Å) whose mode is the "typical" neighbour distance.
-void scan_distances(const std::vector<System>& systems, double r_hist, Eigen::MatrixXd& shortest,
-                    Eigen::MatrixXd& typical) {
+/// Shortest distance per species pair in the data.
+Eigen::MatrixXd shortest_distances(const std::vector<System>& systems, double reach) {
   const int types = static_cast<int>(systems.front().species.size());
-  shortest = Eigen::MatrixXd::Constant(types, types, std::numeric_limits<double>::infinity());
-  const double bin = 0.01;
-  const int bins = static_cast<int>(r_hist / bin) + 1;
-  std::vector<Eigen::VectorXd> hist(static_cast<std::size_t>(types * types), Eigen::VectorXd::Zero(bins));
-  NeighborList list(r_hist, 0.0);
+  Eigen::MatrixXd shortest = Eigen::MatrixXd::Constant(types, types, std::numeric_limits<double>::infinity());
+  NeighborList list(reach, 0.0);
   for (const System& sys : systems) {
     list.build(sys.box, sys.positions);
-    for (std::size_t i = 0; i < sys.size(); ++i) {
-      const int s = sys.type[i];
+    for (std::size_t i = 0; i < sys.size(); ++i)
       for (const int j : list.neighbors(i)) {
-        const int t = sys.type[static_cast<std::size_t>(j)];
         const double r = sys.box.minimum_image((sys.positions.row(j) - sys.positions.row(static_cast<Eigen::Index>(i))).transpose()).norm();
-        shortest(s, t) = std::min(shortest(s, t), r);
-        hist[static_cast<std::size_t>(s * types + t)][std::min(bins - 1, static_cast<int>(r / bin))] += 1.0;
+        double& m = shortest(sys.type[i], sys.type[static_cast<std::size_t>(j)]);
+        m = std::min(m, r);
       }
+  }
+  for (auto& v : shortest.reshaped())
+    if (!std::isfinite(v)) v = 0.0;  // never closer than `reach`: no wall
+  return shortest;
+}
+
+/// The mode of a 2-D histogram (bins of 0.05 Å) of the neighbour distances (r_j, r_k) of each angle
+/// term, over every 10th frame.
+TypicalTriplets typical_triplets(const std::vector<System>& systems, const ModelSpec& spec) {
+  const int types = spec.types();
+  const double bin = 0.05, reach = spec.angular.r_cut();
+  const int bins = static_cast<int>(reach / bin) + 1;
+  std::vector<Eigen::MatrixXd> hist(static_cast<std::size_t>(types * types * types), Eigen::MatrixXd::Zero(bins, bins));
+  NeighborList list(reach, 0.0);
+  std::vector<std::pair<int, double>> near;  // species, distance
+  for (std::size_t f = 0; f < systems.size(); f += 10) {
+    const System& sys = systems[f];
+    list.build(sys.box, sys.positions);
+    for (std::size_t i = 0; i < sys.size(); ++i) {
+      near.clear();
+      for (const int j : list.neighbors(i))
+        near.emplace_back(sys.type[static_cast<std::size_t>(j)],
+                          sys.box.minimum_image((sys.positions.row(j) - sys.positions.row(static_cast<Eigen::Index>(i))).transpose()).norm());
+      for (std::size_t a = 0; a < near.size(); ++a)
+        for (std::size_t b = a + 1; b < near.size(); ++b) {
+          auto [t1, r1] = near[a];
+          auto [t2, r2] = near[b];
+          if (t1 > t2 || (t1 == t2 && r1 > r2)) {
+            std::swap(t1, t2);
+            std::swap(r1, r2);
+          }
+          hist[static_cast<std::size_t>((sys.type[i] * types + t1) * types + t2)](
+              std::min(bins - 1, static_cast<int>(r1 / bin)), std::min(bins - 1, static_cast<int>(r2 / bin))) += 1.0;
+        }
     }
   }
-  typical = Eigen::MatrixXd::Zero(types, types);
-  for (int s = 0; s < types; ++s)
-    for (int t = 0; t < types; ++t) {
-      Eigen::Index at = 0;
-      if (hist[static_cast<std::size_t>(s * types + t)].maxCoeff(&at) > 0.0) typical(s, t) = (static_cast<double>(at) + 0.5) * bin;
-      if (!std::isfinite(shortest(s, t))) shortest(s, t) = 0.0;  // never closer than r_hist: no wall
-    }
+  TypicalTriplets out;
+  out.types = types;
+  out.r.assign(hist.size(), {0.0, 0.0});
+  for (std::size_t k = 0; k < hist.size(); ++k) {
+    Eigen::Index i = 0, j = 0;
+    if (hist[k].maxCoeff(&i, &j) > 0.0) out.r[k] = {(static_cast<double>(i) + 0.5) * bin, (static_cast<double>(j) + 0.5) * bin};
+  }
+  return out;
 }
 
 }  // namespace
@@ -69,7 +97,8 @@ FitReport fit_model(const std::vector<io::Frame>& frames, FitOptions options,
     systems.push_back(System::from_frame(frames[k], spec.species, "frame " + std::to_string(k)));
 
   FitReport report;
-  scan_distances(systems, spec.pair.r_cut(), report.shortest, report.typical);
+  report.shortest = shortest_distances(systems, spec.pair.r_cut());
+  report.typical = typical_triplets(systems, spec);
   spec.wall_radius = report.shortest;
   spec.validate();
 
@@ -98,6 +127,25 @@ FitReport fit_model(const std::vector<io::Frame>& frames, FitOptions options,
   }
   bar.finish();
   report.ridge = acc.solve(options.ridge);
+  double lambda_min = 0.0;
+  for (const auto& sc : report.ridge.species) {
+    report.lambda_cv.push_back(sc.lambda);
+    lambda_min = std::max(lambda_min, sc.lambda);
+  }
+  if (options.select) {
+    const std::vector<io::Frame> train(frames.begin(), frames.begin() + static_cast<std::ptrdiff_t>(report.frames_train));
+    report.trials = select_by_structure(acc, options.ridge, spec, train, lambda_min, *options.select);
+    const StructureTrial* best = nullptr;
+    for (const auto& t : report.trials)
+      if (t.stable && (!best || t.score < best->score)) best = &t;
+    if (best) {
+      RidgeSettings one = options.ridge;
+      one.lambdas = {best->lambda};
+      RidgeResult chosen = acc.solve(one);
+      for (std::size_t s = 0; s < chosen.species.size(); ++s) chosen.species[s].cv_rmse = report.ridge.species[s].cv_rmse;
+      report.ridge = std::move(chosen);
+    }
+  }
   if (options.cgd) {
     // The learning dynamics minimize the ridge objective at the cross-validated λ, or at a given one
     // (then the direct solution at that λ is the target).
@@ -118,6 +166,16 @@ FitReport fit_model(const std::vector<io::Frame>& frames, FitOptions options,
   auto& m = report.model.meta;
   m.emplace_back("frames", std::to_string(report.frames_train) + " train, " + std::to_string(report.frames_test) +
                                " test (the last ones), " + std::to_string(folds) + " cross-validation folds");
+  if (!report.trials.empty()) {
+    std::string summary;
+    for (const auto& t : report.trials) {
+      char item[96];
+      std::snprintf(item, sizeof item, "%s%.0e:%s", summary.empty() ? "" : " ", t.lambda,
+                    t.stable ? std::to_string(t.score).substr(0, 6).c_str() : "unstable");
+      summary += item;
+    }
+    m.emplace_back("lambda_selection", "structure (mean intermolecular RDF MAE of short NVT runs): " + summary);
+  }
   for (std::size_t s = 0; s < spec.species.size(); ++s) {
     const auto& sc = report.ridge.species[s];
     char line[256];

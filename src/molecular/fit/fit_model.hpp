@@ -12,7 +12,9 @@
 
 #include "molecular/fit/cgd_fit.hpp"
 #include "molecular/fit/ridge_fit.hpp"
+#include "molecular/fit/select_by_structure.hpp"
 #include "molecular/io/frame.hpp"
+#include "molecular/model/model_curves.hpp"
 #include "molecular/model/model_file.hpp"
 
 namespace ldyn::molecular {
@@ -26,6 +28,8 @@ struct FitOptions {
   bool progress = true;
   /// Also fit by minibatch learning dynamics (keeps the training designs in memory).
   std::optional<CgdFitSettings> cgd;
+  /// After cross-validation, choose among λ ≥ λ_cv by short simulations (select_by_structure.hpp).
+  std::optional<StructureSelection> select;
 };
 
 struct FitReport {
@@ -33,8 +37,10 @@ struct FitReport {
   RidgeResult ridge;
   std::size_t frames_train = 0, frames_test = 0;
   Eigen::MatrixXd shortest;  ///< shortest distance per species pair in the data, Å
-  Eigen::MatrixXd typical;   ///< most frequent distance per (centre, neighbour) inside the angular cutoff
+  TypicalTriplets typical;   ///< most frequent neighbour distances of each angle term (for plots)
   double seconds = 0.0;
+  std::vector<double> lambda_cv;        ///< per species: the cross-validated λ
+  std::vector<StructureTrial> trials;   ///< the structure selection's runs, when asked for
   std::optional<CgdFitResult> cgd;
   std::vector<SpeciesScore> cgd_scores;  ///< force RMSE / R² of the CGD coefficients
   std::vector<SpeciesScore> cgd_target;  ///< scores (and λ) of the direct solution the CGD route aims at

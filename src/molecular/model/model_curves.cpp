@@ -36,14 +36,14 @@ std::vector<LossCurve> pair_curves(const ModelSpec& spec, const Eigen::VectorXd&
 }
 
 std::vector<LossCurve> angle_curves(const ModelSpec& spec, const Eigen::VectorXd& coefficients,
-                                    const Eigen::MatrixXd& typical, int points) {
+                                    const TypicalTriplets& typical, int points) {
   std::vector<LossCurve> out;
   const int types = spec.types(), n_a = spec.angular.size(), lmax = spec.lmax;
   std::vector<double> p(static_cast<std::size_t>(lmax) + 1), dp(p.size());
   for (int s = 0; s < types; ++s)
     for (int t1 = 0; t1 < types; ++t1)
       for (int t2 = t1; t2 < types; ++t2) {
-        const double r1 = typical(s, t1), r2 = typical(s, t2);
+        const double r1 = typical.at(s, t1, t2)[0], r2 = typical.at(s, t1, t2)[1];
         if (!(r1 > 0.0 && r2 > 0.0 && r1 < spec.angular.r_cut() && r2 < spec.angular.r_cut())) continue;
         LossCurve c;
         c.centre = s;

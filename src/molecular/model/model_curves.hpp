@@ -1,5 +1,6 @@
 #pragma once
 // What each agent "cares about": the fitted loss terms as curves, for plots and reports.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,19 @@ struct LossCurve {
 /// start) to the cutoff, for every centre s and neighbour t.
 std::vector<LossCurve> pair_curves(const ModelSpec& spec, const Eigen::VectorXd& coefficients, int points = 200);
 
-/// ψ_{s,t1,t2}(r1, r2, θ) for θ in [0°, 180°], with r1 = typical(s,t1) and r2 = typical(s,t2)
-/// (e.g. the most frequent neighbour distances). Pairs whose typical distance is outside the angular
-/// cutoff are skipped.
+/// The most frequent pair of neighbour distances (r_j of species t1, r_k of species t2) that a centre
+/// of species s sees inside the angular cutoff: where to cut the angle terms for a plot.
+struct TypicalTriplets {
+  int types = 0;
+  std::vector<std::array<double, 2>> r;  ///< [(s·T + t1)·T + t2]; zeros when never seen
+  const std::array<double, 2>& at(int s, int t1, int t2) const {
+    return r[static_cast<std::size_t>((s * types + t1) * types + t2)];
+  }
+};
+
+/// ψ_{s,t1,t2}(r1, r2, θ) for θ in [0°, 180°] at the typical distances (r1, r2); combinations never
+/// seen are skipped.
 std::vector<LossCurve> angle_curves(const ModelSpec& spec, const Eigen::VectorXd& coefficients,
-                                    const Eigen::MatrixXd& typical, int points = 181);
+                                    const TypicalTriplets& typical, int points = 181);
 
 }  // namespace ldyn::molecular
