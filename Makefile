@@ -8,7 +8,10 @@ LDYN := build/release/apps/ldyn/ldyn
 demo:
 	@scripts/install-deps.sh demo
 	@$(MAKE) --no-print-directory build
-	$(LDYN) optimize --config examples/demo-rosenbrock.toml
+	@mkdir -p out
+	$(LDYN) water fit --config examples/water-fit.toml
+	$(LDYN) water run --config examples/water-run.toml
+	$(LDYN) water compare --config examples/water-compare.toml
 	$(LDYN) optimize --config examples/demo-rotated-quadratic.toml
 
 build:
