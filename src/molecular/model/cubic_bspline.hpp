@@ -62,15 +62,27 @@ class CubicBSpline {
   int count_ = 4;
 };
 
-/// Legendre polynomials P_0 … P_L at c and their derivatives dP_l/dc (Bonnet's recurrence).
+/// Legendre polynomials P_0 … P_L at c and their derivatives dP_l/dc (Bonnet's recurrence), for
+/// L ≤ 20. The recurrence's divisions by l + 1 are read from a table: in a dependent chain a
+/// division costs as much as the rest of the step, and this runs once per neighbour pair.
 inline void legendre(int lmax, double c, double* p, double* dp) {
+  struct Coefficients {
+    double a[21], b[21];  // P_{l+1} = a_l c P_l − b_l P_{l−1}
+    constexpr Coefficients() : a(), b() {
+      for (int l = 0; l < 21; ++l) {
+        a[l] = (2.0 * l + 1.0) / (l + 1.0);
+        b[l] = l / (l + 1.0);
+      }
+    }
+  };
+  static constexpr Coefficients k;
   p[0] = 1.0;
   dp[0] = 0.0;
   if (lmax == 0) return;
   p[1] = c;
   dp[1] = 1.0;
   for (int l = 1; l < lmax; ++l) {
-    p[l + 1] = ((2.0 * l + 1.0) * c * p[l] - l * p[l - 1]) / (l + 1.0);
+    p[l + 1] = k.a[l] * c * p[l] - k.b[l] * p[l - 1];
     dp[l + 1] = dp[l - 1] + (2.0 * l + 1.0) * p[l];  // P'_{l+1} = P'_{l−1} + (2l+1) P_l
   }
 }
