@@ -58,6 +58,14 @@ class StateReader {
       fail("not an ldyn optimizer state file, or corrupt (expected section '" + std::string(t, 8) + "')");
   }
   [[noreturn]] void fail(const std::string& why) const { throw FileError(path_, why); }
+  /// Reads a file's magic tag and format version; refuses any version but `supported`.
+  void header(const char (&magic)[9], std::uint64_t supported) {
+    tag(magic);
+    const std::uint64_t version = u64();
+    if (version != supported)
+      fail("checkpoint version " + std::to_string(version) + " is not supported (this build reads " +
+           std::to_string(supported) + ")");
+  }
   /// Reads n raw bytes (the caller has checked n).
   void raw_into(void* p, std::size_t n) { raw(p, n); }
 

@@ -67,11 +67,7 @@ void read_checkpoint(const std::filesystem::path& path, const problems::ProblemS
   std::ifstream is(path, std::ios::binary);
   if (!is) throw FileError(path.string(), "cannot open checkpoint");
   StateReader in(is, path.string());
-  in.tag("LDYNRUN\x01");
-  const std::uint64_t version = in.u64();
-  if (version != kVersion)
-    in.fail("checkpoint version " + std::to_string(version) + " is not supported (this build reads " +
-            std::to_string(kVersion) + ")");
+  in.header("LDYNRUN\x01", kVersion);
   c.spec.name = read_string(in, 256, "problem name");
   c.spec.dim = in.i64();
   c.spec.noise = in.f64();

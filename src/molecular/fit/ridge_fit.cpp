@@ -198,13 +198,11 @@ RidgeResult RidgeAccumulator::solve(const RidgeSettings& settings) const {
   const std::vector<SpeciesScore> scores = score(result.coefficients);
   for (std::size_t s = 0; s < scores.size(); ++s) {
     SpeciesScore& out = result.species[s];
-    const SpeciesScore& in = scores[s];
-    out.rows_train = in.rows_train;
-    out.rows_test = in.rows_test;
-    out.rmse_train = in.rmse_train;
-    out.r2_train = in.r2_train;
-    out.rmse_test = in.rmse_test;
-    out.r2_test = in.r2_test;
+    const double lambda = out.lambda;
+    std::vector<double> cv = std::move(out.cv_rmse);
+    out = scores[s];
+    out.lambda = lambda;
+    out.cv_rmse = std::move(cv);
   }
   return result;
 }

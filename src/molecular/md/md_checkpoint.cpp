@@ -67,11 +67,7 @@ MdCheckpoint read_md_checkpoint(const std::filesystem::path& path, const System&
   std::ifstream is(path, std::ios::binary);
   if (!is) throw FileError(path.string(), "cannot open checkpoint");
   StateReader in(is, path.string());
-  in.tag("LDYN-MD\x01");
-  const std::uint64_t version = in.u64();
-  if (version != kVersion)
-    in.fail("checkpoint version " + std::to_string(version) + " is not supported (this build reads " +
-            std::to_string(kVersion) + ")");
+  in.header("LDYN-MD\x01", kVersion);
   MdCheckpoint c;
   const std::uint64_t n = in.u64();
   if (n != system.size())
