@@ -43,8 +43,11 @@ void visit_atom(const ModelSpec& spec, const System& system, const std::vector<i
   const double ang_cut = spec.angular.r_cut();
   const Vec3 xi = system.positions.row(static_cast<Eigen::Index>(i)).transpose();
   scratch.near.clear();
-  for (const int j : list.neighbors(i)) {
-    const Vec3 d = system.box.minimum_image(system.positions.row(j).transpose() - xi);
+  const auto neighbors = list.neighbors(i);
+  const auto shifts = list.shifts(i);
+  for (std::size_t q = 0; q < neighbors.size(); ++q) {
+    const int j = neighbors[q];
+    const Vec3 d = system.positions.row(j).transpose() - xi + shifts[q];
     const double r2 = d.squaredNorm();
     if (r2 >= pair_cut2) continue;
     NeighborTerm n;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include <omp.h>
+
 #include "core/error.hpp"
 
 namespace ldyn::molecular {
@@ -83,8 +85,13 @@ void NeighborList::build(const Box& box, const AtomVectors& positions) {
           for (int k = cell_start_[c]; k < cell_start_[c + 1]; ++k) {
             const int j = cell_atoms_[static_cast<std::size_t>(k)];
             if (static_cast<std::size_t>(j) == i) continue;
-            const Vec3 d = box.minimum_image(positions.row(j).transpose() - xi);
-            if (d.squaredNorm() <= reach2) emit(j);
+            const Vec3 raw = positions.row(j).transpose() - xi;
+            // The shift is an exact multiple of the box (−L·n per axis), so raw + shift rounds
+            // exactly as minimum_image(raw) does, whichever step the list was built at.
+            Vec3 shift;
+            for (int a = 0; a < 3; ++a) shift[a] = -box.length[a] * std::nearbyint(raw[a] / box.length[a]);
+            const Vec3 d = raw + shift;
+            if (d.squaredNorm() <= reach2) emit(j, shift);
           }
         }
   };
@@ -95,19 +102,29 @@ void NeighborList::build(const Box& box, const AtomVectors& positions) {
 #pragma omp parallel for schedule(static)
   for (std::ptrdiff_t i = 0; i < ni; ++i) {
     std::size_t count = 0;
-    visit(static_cast<std::size_t>(i), [&](int) { ++count; });
+    visit(static_cast<std::size_t>(i), [&](int, const Vec3&) { ++count; });
     counts_[static_cast<std::size_t>(i)] = count;
   }
+  sort_scratch_.resize(static_cast<std::size_t>(omp_get_max_threads()));
   offsets_.assign(n + 1, 0);
   for (std::size_t i = 0; i < n; ++i) offsets_[i + 1] = offsets_[i] + counts_[i];
   neighbors_.resize(offsets_[n]);
+  shifts_.resize(offsets_[n]);
 #pragma omp parallel for schedule(static)
   for (std::ptrdiff_t i = 0; i < ni; ++i) {
     const auto u = static_cast<std::size_t>(i);
+    // Sorted by index: the order (and so the rounding of every sum over neighbours) must not
+    // depend on which cells atoms happened to be in when the list was built, or a run resumed
+    // from a checkpoint would not repeat the unbroken one bit for bit.
+    auto& entries = sort_scratch_[static_cast<std::size_t>(omp_get_thread_num())];
+    entries.clear();
+    visit(u, [&](int j, const Vec3& shift) { entries.emplace_back(j, shift); });
+    std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     std::size_t at = offsets_[u];
-    visit(u, [&](int j) { neighbors_[at++] = j; });
-    std::sort(neighbors_.begin() + static_cast<std::ptrdiff_t>(offsets_[u]),
-              neighbors_.begin() + static_cast<std::ptrdiff_t>(offsets_[u + 1]));
+    for (const auto& [j, shift] : entries) {
+      neighbors_[at] = j;
+      shifts_[at++] = shift;
+    }
   }
   built_box_ = box;
   built_positions_ = positions;

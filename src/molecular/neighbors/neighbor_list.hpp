@@ -10,6 +10,7 @@
 // are refused (InvalidOption), since a second periodic image could then also be in range.
 #include <cstddef>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "molecular/system.hpp"
@@ -31,6 +32,13 @@ class NeighborList {
   std::span<const int> neighbors(std::size_t i) const {
     return {neighbors_.data() + offsets_[i], neighbors_.data() + offsets_[i + 1]};
   }
+  /// For each neighbour j of i (same order), the periodic shift s with x_j − x_i + s the
+  /// minimum-image difference at build time. It stays the minimum image until the next rebuild
+  /// (no atom moves more than skin/2 and cutoff + skin ≤ half the box), so hot loops can skip the
+  /// rounding of minimum_image().
+  std::span<const Vec3> shifts(std::size_t i) const {
+    return {shifts_.data() + offsets_[i], shifts_.data() + offsets_[i + 1]};
+  }
   std::size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
   double cutoff() const { return cutoff_; }
   double skin() const { return skin_; }
@@ -46,6 +54,8 @@ class NeighborList {
   AtomVectors built_positions_;
   std::vector<std::size_t> offsets_;
   std::vector<int> neighbors_;
+  std::vector<Vec3> shifts_;
+  std::vector<std::vector<std::pair<int, Vec3>>> sort_scratch_;  // per thread
   std::vector<std::size_t> counts_;
   // Cell list: atoms sorted by cell (cell_start_[c] .. cell_start_[c+1]).
   Eigen::Array3i cells_{0, 0, 0};
