@@ -14,22 +14,31 @@ One run does, in this order:
      variants on the noisy quadratic, Rosenbrock, minibatch linear regression. About 20 to 30
      minutes on 2 cores; every call has a timeout. The CLI is <build-dir>/apps/ldyn/ldyn or --cli,
      copied to the results directory first so that a concurrent rebuild cannot change it mid-run;
+  4. bench/molecular/run_molecular_bench.py (issue 3, molecular dynamics): `ldyn water run` ms/step at
+     64, 512 and 4096 water molecules, 1 and 2 threads; CP2K on the same 64-molecule box (its NNP
+     reference and PBE-D3 DFT, OMP_NUM_THREADS=2) and LAMMPS SPC/Fw + PPPM at 4096 molecules, with
+     the ratios to ldyn. A few minutes, plus the DFT (several minutes per MD step; --cp2k-dft-steps,
+     default 2; --no-cp2k-dft skips it). Parts: --no-molecular, --no-cp2k, --no-cp2k-dft, --no-lammps.
+     `--only molecular` runs only this part and replaces only its section of the existing report,
+     keeping every other byte; --no-molecular keeps the previous run's section as it is;
 and writes the report atomically (temporary file + os.replace), so a failed or interrupted run never
 leaves a half-written docs/benchmarks.md. Raw JSON results go to <build-dir>/bench/results/.
 
 --quick: Adam and its reference kernels, full CGD up to n = 500, no block CGD, short torch runs and
-the five comparison tables with a few rows, short budgets and coarse grids (about a minute in all
-instead of half an hour).
+the five comparison tables with a few rows, short budgets and coarse grids, and the molecular part
+with few steps, CP2K's NNP for 5 steps and no DFT (about a minute in all instead of half an hour).
 Exit status: 0 on success (also when the Adam goal is missed, unless --check), 1 on any failure.
 """
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import re
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,6 +54,9 @@ STEPS_BEGIN, STEPS_END = "<!-- steps-to-target -->", "<!-- /steps-to-target -->"
 QUICK_FILTER = r"^BM_(AdamStep[A-Za-z]*|Reference[A-Za-z]+)/|^BM_CgdFull/n:(100|200|500)/"
 ACCEPT_GOAL = 3.0        # issue #2: cgd-full must reach the noisy target in >= 3x fewer steps than adam
 COMPARE_THREADS = 2      # --threads of every `ldyn optimize --compare` call
+MOL_BEGIN, MOL_END = "<!-- molecular -->", "<!-- /molecular -->"
+MOL_HEADING = "## Molecular dynamics (issue 3)"
+NNP_GOAL, DFT_GOAL = 1e3, 1e6  # issue 3: CP2K time / ldyn time per MD step, NNP and PBE DFT
 
 
 def compare_tables(quick):
@@ -732,7 +744,297 @@ def acceptance_sentence(run, table):
             f"(goal >= {ACCEPT_GOAL:g}x): goal {'met' if x >= ACCEPT_GOAL else 'MISSED'}.**"]
 
 
-def render(info, cpp_data, torch_data, compare, args):
+# ------------------------------------------------------------------------------------------------
+# Molecular dynamics (issue 3)
+
+def run_molecular(cli, results_dir, args):
+    """bench/molecular/run_molecular_bench.py into <results>/molecular.json: (results, command shown).
+    A part that failed is recorded in the results (and makes main() exit 1) rather than losing the
+    others; a helper that wrote no JSON at all is an error."""
+    json_path = Path(results_dir) / "molecular.json"
+    json_path.unlink(missing_ok=True)
+    cmd = [sys.executable, ROOT / "bench" / "molecular" / "run_molecular_bench.py", "--ldyn", cli,
+           "--workdir", Path(results_dir) / "molecular", "--json", json_path]
+    opts = []
+    if args.quick:
+        opts.append("--quick")
+    if args.no_cp2k:
+        opts.append("--no-cp2k")
+    if args.no_cp2k_dft:
+        opts.append("--no-cp2k-dft")
+    if args.cp2k_dft_steps is not None:
+        opts += ["--cp2k-dft-steps", str(args.cp2k_dft_steps)]
+    if args.no_lammps:
+        opts.append("--no-lammps")
+    cmd += opts
+    log("molecular dynamics: " + ("quick, well under a minute" if args.quick else
+                                  "a few minutes, plus the CP2K DFT run (several minutes per MD step)"
+                                  if not (args.no_cp2k or args.no_cp2k_dft) else "a few minutes"))
+    log(f"molecular dynamics: {' '.join(shlex.quote(str(c)) for c in cmd)}")
+    t0 = time.monotonic()
+    proc = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=None, text=True, check=False)
+    try:
+        data = json.loads(json_path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise BenchError(f"molecular dynamics: run_molecular_bench.py exited with status {proc.returncode} "
+                         f"and wrote no results ({e})") from e
+    data["runtime_s"] = time.monotonic() - t0
+    shown = " ".join(["bench/molecular/run_molecular_bench.py", "--ldyn", "LDYN", "--workdir", "DIR",
+                      "--json", "FILE", *opts])
+    return data, shown
+
+
+def fmt_time(seconds):
+    if seconds is None:
+        return "-"
+    if seconds >= 60:
+        return f"{seconds:,.0f} s ({seconds / 60:.1f} min)"
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    return f"{seconds * 1e3:.1f} ms"
+
+
+def fmt_ratio(x):
+    if x is None:
+        return "-"
+    if x >= 1e4:
+        m, e = f"{x:.2e}".split("e")
+        return f"{m} × 10^{int(e)}"
+    return f"{x:,.0f}" if x >= 100 else f"{x:.2f}"
+
+
+def fmt_goal(x):
+    return f"10^{round(math.log10(x))}"
+
+
+def fmt_load(values):
+    return " / ".join(f"{v:.2f}" for v in values) if values else "?"
+
+
+def part_note(part, name):
+    """'_Skipped: ..._' or '**Failed: ...**' lines for a part that has no results, else []."""
+    if not isinstance(part, dict):
+        return [f"_{name}: no results._", ""]
+    if part.get("skipped"):
+        return [f"_{name} skipped: {part['skipped']}._", ""]
+    if part.get("error"):
+        first = part["error"].strip().splitlines()
+        return [f"**{name} failed:** {first[0] if first else '?'}", "", "```",
+                *first[1:12], "```", ""] if len(first) > 1 else [f"**{name} failed:** {first[0] if first else '?'}", ""]
+    return []
+
+
+def molecular_section(mol, info, args):
+    """The lines of the molecular section, markers included."""
+    lines = [MOL_BEGIN, MOL_HEADING, ""]
+    if isinstance(mol, str):
+        return lines + [f"_Not run: {mol}._", "", MOL_END]
+    host = mol.get("host", {})
+    rt = round(mol.get("runtime_s", mol.get("seconds", 0)))
+    lines += [
+        f"Generated {info['mol_date']} by `{info['command']}`" + (" (**--quick**: few steps, no DFT)" if mol.get("quick") else "")
+        + f"; this section took {rt // 60} min {rt % 60:02d} s. Machine: {host.get('cpu', '?')}, "
+        f"{host.get('cpus', '?')} logical CPUs, shared with other jobs (a long `ldyn water run` at nice 3 "
+        "among them when this was written). **Load average (1 / 5 / 15 min): "
+        f"{fmt_load(host.get('load_start'))} at the start of this section, {fmt_load(host.get('load_end'))} "
+        "at its end**; each run's load is in the JSON results. With a load near or above 2, a second thread "
+        "or rank mostly waits for a core: the 2-thread figures then measure the sharing, not ldyn's scaling, "
+        "and CPU ms per step (the process's CPU time over its steps) is the figure the load disturbs least.",
+        ""]
+    if mol.get("failed"):
+        lines += [f"**Parts that failed: {', '.join(mol['failed'])}** (see below).", ""]
+
+    # ldyn
+    ld = mol.get("ldyn", {})
+    runs = ld.get("runs") or []
+    lines += ["### ldyn: time per MD step", ""]
+    by = {(r["molecules"], r["threads"]): r for r in runs}
+    best64 = None
+    if runs:
+        fit = ld.get("fit", {})
+        lines += [
+            "`ldyn water run` (NVT Nose-Hoover chain, 0.5 fs, velocities drawn at 300 K) of a model fitted once "
+            "with `ldyn water fit` (symmetric dynamics, lambda 1e-4 by CV: the cost of a step depends on the "
+            "basis, pair cutoff 6 Å, angular cutoff 3.2 Å, l ≤ 6, not on the coefficients)"
+            + (", in --quick mode on every 10th frame (same basis)" if mol.get("quick") else "") + ". Start: "
+            "the first frame of `data/water/w64-300K-pos-1.xyz.xz` (12.4297 Å box) replicated 1×, 2×, 4× "
+            "along each axis (`bench/lammps/make_spcfw_data.py`'s code). ms/step: ldyn's own \"ms/step\" "
+            "(mean over the whole run loop, one trajectory frame and one log row at the end). CPU ms/step: "
+            "the process's CPU time (setup included) over its steps.",
+            "",
+            "| molecules | atoms | steps | 1 thread: ms/step | CPU ms/step | µs per atom-step | 2 threads: ms/step | CPU ms/step |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for n in sorted({r["molecules"] for r in runs}):
+            one, two = by.get((n, 1)), by.get((n, 2))
+            cells = [f"{n:,}", f"{3 * n:,}", str((one or two)["steps"])]
+            cells += ([fmt_ms(one["ms_per_step"]), fmt_ms(one["cpu_ms_per_step"]),
+                       f"{1e3 * one['ms_per_step'] / (3 * n):.2f}"] if one else ["-"] * 3)
+            cells += [fmt_ms(two["ms_per_step"]), fmt_ms(two["cpu_ms_per_step"])] if two else ["-"] * 2
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+        cands = [r for r in runs if r["molecules"] == 64]
+        best64 = min(cands, key=lambda r: r["ms_per_step"]) if cands else None
+    lines += part_note({k: v for k, v in ld.items() if k in ("error", "skipped")} or ({} if runs else {"error": "no runs"}),
+                       "ldyn")
+
+    # CP2K
+    cp = mol.get("cp2k", {})
+    lines += ["### CP2K on the same 64-molecule box", ""]
+    if cp.get("skipped") or cp.get("error"):
+        lines += part_note(cp, "CP2K")
+    else:
+        l1, l2 = by.get((64, 1)), by.get((64, 2))
+        lines += [
+            f"CP2K {cp.get('version') or '?'} (`{Path(cp.get('executable', 'cp2k')).name}`, one MPI rank, "
+            f"**OMP_NUM_THREADS={cp.get('threads', '?')}**), the same 192 atoms, the production MD settings of "
+            "`data/water/cp2k/production.inp` (NVT Nose-Hoover chain, 0.5 fs, 300 K) with no trajectory or "
+            "restart output. *NNP*: that file's FORCE_EVAL, the committee NNP for bulk water shipped with "
+            "cp2k-data (model nnp-1, ~revPBE0-D3). *PBE DFT*: the `dft` method of `data/water/regenerate.sh`, "
+            "PBE-D3 / DZVP-MOLOPT-SR-GTH / GTH pseudopotentials, 400 Ry (REL_CUTOFF 50), OT/DIIS SCF to 1e-6. "
+            "s/step: mean of the `UsedTime[s]` column of CP2K's .ener over MD steps 2..N (column *MD steps*: steps timed of "
+            "steps run): CP2K's UsedTime of step 1 also holds the initial force evaluation (step 0: setup and, for "
+            "DFT, the first SCF from an atomic guess), so it is left out. "
+            f"Ratio: CP2K s/step over ldyn's at 64 molecules. Goals (issue 3): NNP ≥ {fmt_goal(NNP_GOAL)}, PBE ≥ "
+            f"{fmt_goal(DFT_GOAL)}, judged on the faster of ldyn's two thread counts.",
+            "",
+            "| CP2K method | MD steps | CP2K s/step | CPU cores used | CP2K / ldyn 1 thread | CP2K / ldyn 2 threads | goal |",
+            "|---|---:|---:|---:|---:|---:|---|"]
+        notes = []
+        for key, label, goal in (("nnp", "NNP (committee NNP, nnp-1)", NNP_GOAL),
+                                 ("dft", "PBE-D3 / DZVP-MOLOPT-SR-GTH / 400 Ry", DFT_GOAL)):
+            r = cp.get(key)
+            if not isinstance(r, dict) or "s_per_step" not in r:
+                why = (r or {}).get("skipped") or ("failed: " + (r or {}).get("error", "").splitlines()[0]
+                                                   if (r or {}).get("error") else "not run")
+                lines.append(f"| {label} | - | - | - | - | - | _{why}_ |")
+                if isinstance(r, dict) and r.get("error"):
+                    notes += part_note(r, f"CP2K {key}")
+                continue
+            used = r.get("used_time_s") or [r["s_per_step"]]
+            timed = used[1:] if len(used) >= 2 else used  # step 1 also holds the initial evaluation
+            t = sum(timed) / len(timed)
+            rat = lambda run: t / (run["ms_per_step"] * 1e-3) if run else None  # noqa: E731
+            best = rat(best64) if best64 else None
+            verdict = "-" if best is None else (f"≥ {fmt_goal(goal)}: **{'met' if best >= goal else 'MISSED'}** "
+                                                f"({fmt_ratio(best)})")
+            lines.append(f"| {label} | {len(timed)} of {r['steps']} | {fmt_time(t)} | {r['cores_used']:.2f} "
+                         f"| {fmt_ratio(rat(l1))} | {fmt_ratio(rat(l2))} | {verdict} |")
+            if key == "dft":
+                extra = f"total wall time {fmt_time(r['wall_s'])} for the initial evaluation and {r['steps']} steps"
+                if r.get("scf_iterations"):
+                    extra += f"; SCF iterations per evaluation: {', '.join(map(str, r['scf_iterations']))}"
+                if len(timed) == 1:
+                    extra += ("; **one timed step only**: pass --cp2k-dft-steps 3 or more for a mean over "
+                              "several")
+                notes.append(f"PBE run: UsedTime of steps 1..{r['steps']}: "
+                             f"{', '.join(fmt_time(x) for x in r['used_time_s'])} (step 1 with the initial "
+                             f"evaluation); {extra}.")
+                notes.append("")
+            else:
+                notes.append(f"NNP run: median {fmt_time(statistics.median(timed))} per step over steps 2..{r['steps']} "
+                             f"(step 1, with the initial evaluation: {fmt_time(used[0])}).")
+                notes.append("")
+        lines += [""] + notes
+
+    # LAMMPS
+    lm = mol.get("lammps", {})
+    lines += ["### LAMMPS SPC/Fw + PPPM vs ldyn at 4096 molecules", ""]
+    if lm.get("skipped") or lm.get("error"):
+        lines += part_note(lm, "LAMMPS")
+    else:
+        confs = lm.get("lammps", {})
+        some = next((c for c in confs.values() if c.get("seconds_per_step")), {})
+        lines += [
+            f"`bench/lammps/run_lammps_bench.py` (LAMMPS {some.get('lammps_version') or '?'}; `spcfw.in`: "
+            "SPC/Fw, `lj/cut/coul/long` 9 Å + PPPM 1e-4, NVT, 0.5 fs; see docs/lammps.md) on the same 4096 "
+            "molecules (12288 atoms), against the 4096-molecule ldyn rows above. LAMMPS ms/step: the timed "
+            "run's Loop time / steps after a warm-up. Goal (issue 3): ldyn at least as fast per step "
+            "(ldyn / LAMMPS ≤ 1), one core each (ldyn 1 thread vs LAMMPS serial) and two each (ldyn 2 threads "
+            "vs LAMMPS on 2 MPI ranks).",
+            "",
+            "| LAMMPS run | timed steps | ms/step | CPU per rank | ldyn 1 thread / LAMMPS | ldyn 2 threads / LAMMPS |",
+            "|---|---:|---:|---:|---:|---:|"]
+        l1, l2 = by.get((4096, 1)), by.get((4096, 2))
+        verdicts = []
+        for name, c in confs.items():
+            if not c.get("seconds_per_step"):
+                lines.append(f"| {name} | - | - | - | - | _{c.get('skipped', 'not run')}_ |")
+                continue
+            m = 1e3 * c["seconds_per_step"]
+            r1 = l1["ms_per_step"] / m if l1 else None
+            r2 = l2["ms_per_step"] / m if l2 else None
+            lines.append(f"| {name} ({c['ranks']} rank{'s' if c['ranks'] > 1 else ''} × {c.get('threads', 1)} "
+                         f"thread) | {c['steps']} | {fmt_ms(m)} | {c.get('cpu_use_percent_per_rank') or '?'} % "
+                         f"| {fmt_ratio(r1)} | {fmt_ratio(r2)} |")
+            mine = r1 if name == "serial" else r2 if name == "mpi2" else None
+            if mine is not None:
+                verdicts.append(f"{'1 core' if name == 'serial' else '2 cores'}: ldyn / LAMMPS = {mine:.2f}, goal "
+                                f"**{'met' if mine <= 1 else 'MISSED'}**")
+        lines.append("")
+        if verdicts:
+            lines += ["**" + "; ".join(verdicts).replace("**", "") + ".**", ""]
+        if l1 and confs.get("serial", {}).get("cpu_seconds_per_step"):
+            cr = l1["cpu_ms_per_step"] / (1e3 * confs["serial"]["cpu_seconds_per_step"])
+            lines += [f"By CPU time per step (less disturbed by the load): ldyn 1 thread / LAMMPS serial = {cr:.2f}.", ""]
+
+    # Commands
+    lines += ["### Commands", "",
+              "Everything above is one call of the helper (LDYN the CLI, DIR its work directory, FILE its JSON "
+              "results; `bench/run_benchmarks.py` puts both in the build directory's `bench/results/`):", "",
+              "```sh", info.get("mol_command", ""), "```", "",
+              "which runs, one at a time (paths relative to the repository root, DIR for the work directory; the "
+              "CP2K runs also get OMPI_ALLOW_RUN_AS_ROOT=1 and OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1):", "",
+              "```sh"]
+    cmds = []
+    def short(c):
+        cli = mol.get("ldyn", {}).get("cli")
+        if cli:
+            c = c.replace(cli + " ", "ldyn ")
+        if mol.get("workdir"):
+            c = c.replace(mol["workdir"] + "/", "DIR/")
+        return c.replace(str(ROOT) + "/", "")
+    fit = ld.get("fit", {})
+    if fit.get("command"):
+        cmds.append(fit["command"])
+    cmds += [r["command"] for r in runs]
+    for key in ("nnp", "dft"):
+        r = cp.get(key) if isinstance(cp, dict) else None
+        if isinstance(r, dict) and r.get("command"):
+            cmds.append(r["command"])
+    if lm.get("command"):
+        cmds.append(lm["command"])
+    lines += [short(c) for c in cmds]
+    lines += ["```", "",
+              "The CP2K inputs are written by `bench/molecular/run_molecular_bench.py` (DIR/cp2k-nnp/nnp.inp, "
+              "DIR/cp2k-dft/dft.inp); the start frame for CP2K is DIR/cp2k-start.xyz (the same 64 molecules as "
+              "DIR/water-64.extxyz).", "", MOL_END]
+    return lines
+
+
+def splice_molecular(old_text, section_lines):
+    """old_text with its molecular section (markers included) replaced by section_lines; when it has
+    none, the section goes before "## Reproduce" (or at the end). Every other byte is kept."""
+    new = "\n".join(section_lines)
+    i, j = old_text.find(MOL_BEGIN), old_text.find(MOL_END)
+    if i >= 0 and j > i:
+        return old_text[:i] + new + old_text[j + len(MOL_END):]
+    k = old_text.find("\n## Reproduce")
+    if k >= 0:
+        return old_text[:k + 1] + new + "\n\n" + old_text[k + 1:]
+    return old_text.rstrip("\n") + "\n\n" + new + "\n"
+
+
+def previous_molecular(path):
+    """The molecular section (markers included) of an existing report, or None."""
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return None
+    i, j = text.find(MOL_BEGIN), text.find(MOL_END)
+    return text[i:j + len(MOL_END)].split("\n") if i >= 0 and j > i else None
+
+
+def render(info, cpp_data, torch_data, compare, args, molecular=None):
     cpp = index_cpp(cpp_data)
     ctx = cpp_data.get("context", {})
     lines = [
@@ -768,6 +1070,8 @@ def render(info, cpp_data, torch_data, compare, args):
     cgd_full_section(cpp, lines)
     cgd_block_section(cpp, lines, args.quick)
     compare_section(compare, lines)
+    if molecular is not None:
+        lines += [*molecular, ""]
     lines += ["## Reproduce", "",
               "```sh",
               "make bench                                   # builds the release preset, runs everything",
@@ -775,6 +1079,8 @@ def render(info, cpp_data, torch_data, compare, args):
               "/usr/bin/python3 bench/run_benchmarks.py --build-dir build/bench --cli build/release/apps/ldyn/ldyn",
               "build/release/bench/ldyn_bench_optim --benchmark_filter=Adam   # one family, console output",
               "/usr/bin/python3 bench/torch_adam.py --sizes 10000000",
+              "/usr/bin/python3 bench/run_benchmarks.py --only molecular   # the molecular section alone",
+              "/usr/bin/python3 bench/run_benchmarks.py --only molecular --quick --no-lammps",
               "```", ""]
     return "\n".join(lines), goal_met
 
@@ -809,9 +1115,22 @@ def main():
                     help="interpreter with PyTorch for bench/torch_adam.py (default: /usr/bin/python3)")
     ap.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     ap.add_argument("--no-compare", action="store_true", help="skip the steps-to-target section")
-    ap.add_argument("--cli", help="the `ldyn` binary for the steps-to-target runs (default: "
+    ap.add_argument("--cli", help="the `ldyn` binary for the steps-to-target and molecular runs (default: "
                                   "<build-dir>/apps/ldyn/ldyn); e.g. build/release/apps/ldyn/ldyn when "
                                   "the build dir only holds a fresh ldyn_bench_optim")
+    ap.add_argument("--only", choices=["molecular"],
+                    help="run only this part and replace only its section of the existing --out report "
+                         "(every other byte kept; the section is added before '## Reproduce' if missing)")
+    ap.add_argument("--molecular-json", metavar="FILE",
+                    help="molecular part: do not run it, render the section from this earlier "
+                         "run_molecular_bench.py result (e.g. <build-dir>/bench/results/molecular.json)")
+    ap.add_argument("--no-molecular", action="store_true",
+                    help="skip the molecular-dynamics part (issue 3); the previous report's section is kept")
+    ap.add_argument("--no-cp2k", action="store_true", help="molecular part: skip CP2K (NNP and DFT)")
+    ap.add_argument("--no-cp2k-dft", action="store_true", help="molecular part: skip CP2K's PBE DFT run")
+    ap.add_argument("--cp2k-dft-steps", type=int, default=None,
+                    help="molecular part: MD steps of the CP2K PBE DFT run (default 2; several minutes each)")
+    ap.add_argument("--no-lammps", action="store_true", help="molecular part: skip the LAMMPS SPC/Fw peer")
     ap.add_argument("--check", action="store_true",
                     help=f"exit with status 1 if ldyn's Adam step is not <= {ADAM_GOAL}x torch's at n = 1e7")
     args = ap.parse_args()
@@ -821,20 +1140,78 @@ def main():
     binary = build / "bench" / "ldyn_bench_optim"
     cli = Path(args.cli).resolve() if args.cli else build / "apps" / "ldyn" / "ldyn"
     results_dir = build / "bench" / "results"
+    molecular_failed = []
+    info = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join(["bench/run_benchmarks.py", *sys.argv[1:]]),
+        "cpu": cpu_model(),
+        "memory": f"{memory_gib():.0f} GiB" if memory_gib() else "unknown",
+        "os": f"{platform.system()} {platform.release()}",
+        "load_before": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+    def molecular_part():
+        """The molecular section's lines (markers included), or None when there is nothing to put."""
+        if args.no_molecular:
+            kept = previous_molecular(args.out)
+            log("molecular dynamics: skipped (--no-molecular)" + ("; keeping the previous section" if kept else ""))
+            return kept
+        if not cli.is_file() and not args.molecular_json:
+            raise BenchError(f"{cli} does not exist: build ldyn (the release preset) or pass --cli")
+        info["mol_date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        if args.molecular_json:
+            try:
+                data = json.loads(Path(args.molecular_json).read_text())
+            except (OSError, json.JSONDecodeError) as e:
+                raise BenchError(f"--molecular-json {args.molecular_json}: {e}") from e
+            saved = data.get("render", {})
+            info["mol_date"] = saved.get("date", "?") + f" (rendered again from {rel(args.molecular_json)})"
+            info["mol_command"] = saved.get("helper_command", "?")
+            info["command"] = saved.get("command", info["command"])
+            molecular_failed.extend(data.get("failed", []))
+            return molecular_section(data, info, args)
+        mol_cli = Path(results_dir) / "ldyn-cli-molecular"
+        try:
+            shutil.copy2(cli, mol_cli)
+        except OSError as e:
+            raise BenchError(f"cannot copy {cli} to {mol_cli}: {e}") from e
+        data, info["mol_command"] = run_molecular(mol_cli, results_dir, args)
+        # What the section needs to be rendered again later (--molecular-json) without rerunning.
+        data["render"] = {"date": info["mol_date"], "command": info["command"], "helper_command": info["mol_command"]}
+        try:
+            (Path(results_dir) / "molecular.json").write_text(json.dumps(data, indent=1))
+        except OSError as e:
+            log(f"warning: cannot add the render information to molecular.json: {e}")
+        molecular_failed.extend(data.get("failed", []))
+        return molecular_section(data, info, args)
+
     try:
+        if args.only and args.no_molecular:
+            raise BenchError("--only molecular and --no-molecular contradict each other")
+        if args.only == "molecular":
+            try:
+                old = Path(args.out).read_text()
+            except OSError as e:
+                raise BenchError(f"--only molecular replaces a section of {args.out}, which cannot be read "
+                                 f"({e}); run without --only first") from e
+            results_dir.mkdir(parents=True, exist_ok=True)
+            section = molecular_part()
+            now = Path(args.out).read_text()  # the report as it is now: keep what changed meanwhile
+            if now != old:
+                log(f"{args.out} changed during the run; replacing the molecular section of its new content")
+            write_atomically(args.out, splice_molecular(now, section))
+            minutes, secs = divmod(round(time.monotonic() - t_start), 60)
+            log(f"replaced the molecular section of {rel(args.out)} after {minutes} min {secs:02d} s")
+            if molecular_failed:
+                log(f"molecular parts that failed: {', '.join(molecular_failed)}")
+                return 1
+            return 0
         if not binary.is_file():
             raise BenchError(f"{binary} does not exist: build it first (`cmake --preset release && "
-                             "cmake --build --preset release`, or `make bench`), or pass --build-dir")
+                             "cmake --build --preset release`, or `make bench`), or pass --build-dir "
+                             "(or --only molecular for the molecular section alone)")
         torch_version = None if args.no_torch else check_torch(args.python)
         results_dir.mkdir(parents=True, exist_ok=True)
-        info = {
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "command": " ".join(["bench/run_benchmarks.py", *sys.argv[1:]]),
-            "cpu": cpu_model(),
-            "memory": f"{memory_gib():.0f} GiB" if memory_gib() else "unknown",
-            "os": f"{platform.system()} {platform.release()}",
-            "load_before": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
-        }
         cpp_data = run_cpp(binary, args.quick)
         (results_dir / "bench_optim.json").write_text(json.dumps(cpp_data, indent=1))
         torch_data = None
@@ -853,12 +1230,13 @@ def main():
             else:
                 compare = probe
                 log(f"steps to target skipped: {probe}")
+        molecular = molecular_part()
         info["load_after"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
         minutes, secs = divmod(round(time.monotonic() - t_start), 60)
         info["runtime"] = f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
         info["compiler"] = compiler_of(build, cpp_data.get("context", {}))
         info["flags"] = build_flags(build)
-        text, goal_met = render(info, cpp_data, torch_data, compare, args)
+        text, goal_met = render(info, cpp_data, torch_data, compare, args, molecular)
         write_atomically(args.out, text)
     except BenchError as e:
         log(f"error: {e}")
@@ -871,6 +1249,9 @@ def main():
         log(f"Adam goal (ldyn <= {ADAM_GOAL} x torch at n = 1e7): {'met' if goal_met else 'MISSED'}")
         if args.check and not goal_met:
             return 1
+    if molecular_failed:
+        log(f"molecular parts that failed: {', '.join(molecular_failed)}")
+        return 1
     return 0
 
 

@@ -4,7 +4,7 @@
 # production run that prints positions (A), velocities (A/fs) and forces (eV/A) every 10 steps.
 #
 #   data/water/regenerate.sh [--molecules 64] [--temperature 300] [--method nnp|xtb|dft]
-#                            [--eq-steps 2000] [--steps 16000] [--seed 1] [--out DIR]
+#                            [--eq-steps 2000] [--steps 16000] [--seed 1] [--out DIR] [--print-force-eval]
 #
 # Methods (each a FORCE_EVAL section; everything else is identical):
 #   nnp  CP2K's committee neural-network potential for bulk water (Schran, Brezina, Marsalek,
@@ -17,7 +17,7 @@
 # exact inputs are in cp2k/.
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
-molecules=64 temperature=300 method=nnp eq_steps=2000 steps=16000 seed=1 out=""
+molecules=64 temperature=300 method=nnp eq_steps=2000 steps=16000 seed=1 out="" print_force_eval=0
 die() { echo "regenerate: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
     --steps) steps="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --print-force-eval) print_force_eval=1; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -39,20 +40,6 @@ done
 [[ "$steps" =~ ^[1-9][0-9]*$ ]] || die "--steps must be a positive integer (got '$steps')"
 [[ "$seed" =~ ^[0-9]+$ ]] || die "--seed must be an integer >= 0 (got '$seed')"
 case "$method" in nnp|xtb|dft) ;; *) die "--method must be nnp, xtb or dft (got '$method')" ;; esac
-cp2k=$(command -v cp2k.psmp || command -v cp2k.ssmp || command -v cp2k || true)
-[ -n "$cp2k" ] || die "cp2k not found (apt-get install cp2k cp2k-data)"
-command -v python3 >/dev/null || die "python3 not found"
-
-name="w${molecules}-${temperature}K"
-out="${out:-$PWD/$name-$method}"
-mkdir -p "$out"
-cd "$out"
-
-# The box: molecules on a cubic lattice, random orientations (make_box.py prints N, L=..., atoms).
-python3 "$here/cp2k/make_box.py" "$molecules" "$seed" > box.xyz
-box=$(sed -n '2s/^L=//p' box.xyz)
-sed -i "2s/.*/$name water box, seed $seed/" box.xyz
-
 # The SCF settings the two electronic-structure methods share (orbital transformation, restarts).
 scf() {
   cat <<EOF
@@ -140,6 +127,24 @@ kinds() {
     &END KIND
 EOF
 }
+
+# --print-force-eval: the FORCE_EVAL body of the method, a line '#KINDS', then its &KIND blocks
+# (for other tools, e.g. bench/molecular, that build CP2K inputs of their own with this method).
+if [ "$print_force_eval" = 1 ]; then force_eval; echo "#KINDS"; kinds; exit 0; fi
+
+cp2k=$(command -v cp2k.psmp || command -v cp2k.ssmp || command -v cp2k || true)
+[ -n "$cp2k" ] || die "cp2k not found (apt-get install cp2k cp2k-data)"
+command -v python3 >/dev/null || die "python3 not found"
+
+name="w${molecules}-${temperature}K"
+out="${out:-$PWD/$name-$method}"
+mkdir -p "$out"
+cd "$out"
+
+# The box: molecules on a cubic lattice, random orientations (make_box.py prints N, L=..., atoms).
+python3 "$here/cp2k/make_box.py" "$molecules" "$seed" > box.xyz
+box=$(sed -n '2s/^L=//p' box.xyz)
+sed -i "2s/.*/$name water box, seed $seed/" box.xyz
 
 # One CP2K input: $1 project, $2 steps, $3 thermostat block, $4 print stride, $5 restart section.
 write_input() {
