@@ -109,6 +109,11 @@ TEST(RidgeFit, RoughnessPenaltyIsBlindToLinesAndSeesKinks) {
     for (int b = 0; b < spec.angular.size(); ++b)
       angle[ab + spec.product_index(0, 1, a, b) * (spec.lmax + 1) + 2] = 1.0 + 0.5 * a - 0.25 * b;
   EXPECT_NEAR((rows.bottomRows(rows.rows() - p) * angle).norm(), 0.0, 1e-13);
+  // The matrix assembled directly is LᵀL, per species and for all species.
+  EXPECT_LT((penalty_matrix(spec, 1, 4.0) - rows.transpose() * rows).cwiseAbs().maxCoeff(), 1e-12);
+  const Eigen::MatrixXd all = penalty_rows(spec, -1, 4.0);
+  EXPECT_EQ(all.cols(), spec.total_size());
+  EXPECT_LT((penalty_matrix(spec, -1, 4.0) - all.transpose() * all).cwiseAbs().maxCoeff(), 1e-12);
 }
 
 }  // namespace

@@ -71,8 +71,7 @@ CgdFitResult cgd_fit(const ModelSpec& spec, const std::vector<ForceDesign>& trai
       });
     const double lambda = ridge.species[static_cast<std::size_t>(agent ? p : 0)].lambda;
     prob.ridge = lambda * trace / size;
-    const Eigen::MatrixXd rows = agent ? penalty_rows(spec, p, ridge.smoothness) : penalty_rows_all(spec, ridge.smoothness);
-    prob.penalty = rows.transpose() * rows;
+    prob.penalty = penalty_matrix(spec, agent ? p : -1, ridge.smoothness);
     const Eigen::VectorXd best = ridge.coefficients.segment(offset, size);
     const double f_best = prob.objective(best);
     const double f_zero = prob.objective(Eigen::VectorXd::Zero(size));

@@ -14,10 +14,11 @@
 
 namespace ldyn::molecular {
 
-/// Rows L with LᵀL = R for the coefficients of species s (local columns).
+/// Rows L with LᵀL = R for the coefficients of species s (local columns), or of all species
+/// (block diagonal, columns of the full coefficient vector) when s < 0. For the QR solver.
 Eigen::MatrixXd penalty_rows(const ModelSpec& spec, int s, double smoothness);
 
-/// Rows for all species (block diagonal; columns of the full coefficient vector).
-Eigen::MatrixXd penalty_rows_all(const ModelSpec& spec, double smoothness);
+/// R itself, assembled directly from the second differences (no P × P × rows product).
+Eigen::MatrixXd penalty_matrix(const ModelSpec& spec, int s, double smoothness);
 
 }  // namespace ldyn::molecular

@@ -154,9 +154,7 @@ RidgeResult RidgeAccumulator::solve(const RidgeSettings& settings) const {
   const int problems = agent ? types : 1;
   for (int prob = 0; prob < problems; ++prob) {
     const int s_sel = agent ? prob : -1;
-    const Eigen::MatrixXd rows = agent ? penalty_rows(spec_, prob, settings.smoothness)
-                                       : penalty_rows_all(spec_, settings.smoothness);
-    const Eigen::MatrixXd penalty = rows.transpose() * rows;
+    const Eigen::MatrixXd penalty = penalty_matrix(spec_, s_sel, settings.smoothness);
     std::vector<double> cv(settings.lambdas.size(), 0.0);
     long cv_rows = 0;
     const bool cross_validate = folds_ >= 2 && settings.lambdas.size() > 1;
@@ -181,7 +179,7 @@ RidgeResult RidgeAccumulator::solve(const RidgeSettings& settings) const {
     if (all.rows == 0) throw Error("ridge fit: no training rows" + std::string(agent ? " for species " + spec_.species.symbols[static_cast<std::size_t>(prob)] : ""));
     if (settings.solver == RidgeSettings::Solver::qr && !keep_rows_)
       throw InvalidOption("--solver", "qr needs the design rows kept (RidgeAccumulator keep_rows)");
-    const Eigen::VectorXd c = settings.solver == RidgeSettings::Solver::qr ? solve_qr(train, s_sel, lambda, all, rows)
+    const Eigen::VectorXd c = settings.solver == RidgeSettings::Solver::qr ? solve_qr(train, s_sel, lambda, all, penalty_rows(spec_, s_sel, settings.smoothness))
                                                                           : solve_one(all, lambda, penalty);
     const int offset = agent ? spec_.species_offset(prob) : 0;
     result.coefficients.segment(offset, c.size()) = c;
