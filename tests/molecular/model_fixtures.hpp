@@ -1,11 +1,20 @@
 #pragma once
 // Small random systems and models shared by the model and fitter tests.
+#include <filesystem>
 #include <random>
+#include <string>
 
 #include "molecular/model/agent_model.hpp"
 #include "molecular/model/model_spec.hpp"
 
 namespace ldyn::molecular::testing {
+
+/// A path in the temporary folder `folder` (created), for files a test writes.
+inline std::filesystem::path scratch_file(const std::string& folder, const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / folder;
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
 
 /// `n` atoms (every third an O, the others H) placed uniformly at random in a cubic box of edge
 /// `edge`, no two closer than `min_distance` (minimum image). Positions are shifted by a random

@@ -22,11 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path fuzz_path(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / "ldyn_fuzz";
-  fs::create_directories(dir);
-  return dir / name;
-}
+fs::path fuzz_path(const std::string& name) { return testing::scratch_file("ldyn_fuzz", name); }
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

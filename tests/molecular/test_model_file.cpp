@@ -14,11 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path temp_file(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / "ldyn_test_model_file";
-  fs::create_directories(dir);
-  return dir / name;
-}
+fs::path temp_file(const std::string& name) { return testing::scratch_file("ldyn_test_model_file", name); }
 
 ModelFile sample_model() {
   ModelFile m;
