@@ -16,6 +16,10 @@ int run_selected(const CLI::App& app);
 void register_optimize(CLI::App& app);
 void register_presets(CLI::App& app);
 void register_water(CLI::App& app);
+void register_train(CLI::App& app);
+void register_grow_prune(CLI::App& app);
+void register_thermo(CLI::App& app);
+void register_criticality(CLI::App& app);
 // Subcommands of `ldyn water`.
 void register_water_fit(CLI::App& water);
 void register_water_run(CLI::App& water);

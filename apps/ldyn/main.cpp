@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   ldyn::cli::register_optimize(app);
   ldyn::cli::register_presets(app);
   ldyn::cli::register_water(app);
+  ldyn::cli::register_train(app);
+  ldyn::cli::register_grow_prune(app);
+  ldyn::cli::register_thermo(app);
+  ldyn::cli::register_criticality(app);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,8 @@
 #include "core/progress.hpp"
 #include "optim/presets.hpp"
 #include "optimize_common.hpp"
+#include "train_common.hpp"
+#include "core/error.hpp"
 
 namespace ldyn::cli {
 namespace {
@@ -55,10 +57,8 @@ int run_single(const OptimizeArgs& a) {
   return t.diverged ? 1 : 0;
 }
 
-void register_optimize(CLI::App& app) {
-  auto a = std::make_shared<OptimizeArgs>();
-  auto* sub = app.add_subcommand("optimize", "run an optimizer on a test problem, or compare several");
-  sub->footer("Example: ldyn optimize --problem rotated-quadratic --noise 1 --compare adam,cgd-full --lr-grid");
+void add_optimizer_options(CLI::App* sub, OptimizeArgs& args) {
+  OptimizeArgs* a = &args;
   auto opt = [&](const std::string& names, auto& target, const std::string& help) {
     CLI::Option* o = sub->add_option(names, target, help);
     a->given[o->get_name()] = o;
@@ -69,13 +69,6 @@ void register_optimize(CLI::App& app) {
     a->given[o->get_name()] = o;
     return o;
   };
-  // Problem.
-  opt("--problem", a->problem, "rosenbrock, beale, rotated-quadratic, linear-regression")->capture_default_str();
-  opt("--dim", a->dim, "dimension (0: the problem's default)")->capture_default_str();
-  opt("--noise", a->noise, "scale sigma of Gaussian gradient noise")->capture_default_str();
-  opt("--noise-shape", a->noise_shape, "hessian (covariance sigma^2 H*) or isotropic")->capture_default_str();
-  opt("--batch", a->batch, "minibatch size (linear-regression)")->capture_default_str();
-  // Optimizer.
   opt("--optimizer", a->optimizer, "preset: " + optim::preset_names())->capture_default_str();
   opt("--lr", a->lr, "learning rate (default: the preset's)");
   auto* b1 = opt("--beta1", a->beta1, "first-moment average factor, in [0, 1)");
@@ -108,6 +101,30 @@ void register_optimize(CLI::App& app) {
   opt("--lr-gamma", a->lr_gamma, "step schedule: decay factor")->capture_default_str();
   opt("--warmup", a->warmup, "linear warm-up steps")->capture_default_str();
   opt("--lr-min-factor", a->lr_min_factor, "cosine schedule: final lr as a fraction of lr")->capture_default_str();
+}
+
+void register_optimize(CLI::App& app) {
+  auto a = std::make_shared<OptimizeArgs>();
+  auto* sub = app.add_subcommand("optimize", "run an optimizer on a test problem or a network, or compare several");
+  sub->footer("Examples:\n  ldyn optimize --problem rotated-quadratic --noise 1 --compare adam,cgd-full --lr-grid\n"
+              "  ldyn optimize --data multiplication --layers 2,32,1 --activation tanh --compare adam,adabelief,cgd-diag,cgd-block");
+  auto opt = [&](const std::string& names, auto& target, const std::string& help) {
+    CLI::Option* o = sub->add_option(names, target, help);
+    a->given[o->get_name()] = o;
+    return o;
+  };
+  auto flag = [&](const std::string& names, bool& target, const std::string& help) {
+    CLI::Option* o = sub->add_flag(names, target, help);
+    a->given[o->get_name()] = o;
+    return o;
+  };
+  // Problem.
+  opt("--problem", a->problem, "rosenbrock, beale, rotated-quadratic, linear-regression")->capture_default_str();
+  opt("--dim", a->dim, "dimension (0: the problem's default)")->capture_default_str();
+  opt("--noise", a->noise, "scale sigma of Gaussian gradient noise")->capture_default_str();
+  opt("--noise-shape", a->noise_shape, "hessian (covariance sigma^2 H*) or isotropic")->capture_default_str();
+  opt("--batch", a->batch, "minibatch size (linear-regression)")->capture_default_str();
+  add_optimizer_options(sub, *a);
   // Run.
   opt("--steps", a->steps, "number of updates")->capture_default_str();
   opt("--seed", a->seed, "seed of the problem and of the gradient noise")->capture_default_str();
@@ -131,7 +148,15 @@ void register_optimize(CLI::App& app) {
   opt("--nan-gradient-at", a->nan_gradient_at, "testing aid: replace the gradient of step S by NaNs")
       ->group("Testing");
 
-  add_job(sub, [a] { return a->compare.empty() ? run_single(*a) : run_compare(*a); });
+  // Networks: `--data NAME` makes the problem a network's training loss (the same job as `ldyn train`).
+  auto n = std::make_shared<NetworkArgs>();
+  add_network_options(sub, *n, false);
+  add_job(sub, [a, n] {
+    if (n->data.empty()) return a->compare.empty() ? run_single(*a) : run_compare(*a);
+    if (a->has("--problem")) throw InvalidOption("--problem", "give either --problem or --data (a network's training)");
+    n->batch = a->has("--batch") ? a->batch : 128;
+    return a->compare.empty() ? run_train(*a, *n) : run_train_compare(*a, *n);
+  });
 }
 
 }  // namespace ldyn::cli

@@ -55,8 +55,6 @@ struct OptimizeArgs {
   }
 };
 
-// The options of `preset` with every override the user gave.
-
 /// The options of `preset` with every override the user gave; validated.
 Options build_options(const std::string& preset, const OptimizeArgs& a);
 optim::problems::ProblemSpec problem_spec(const OptimizeArgs& a);
@@ -68,6 +66,10 @@ std::string fmt(const char* format, double v);
 /// Relative excess loss against the step, log scale, one line per trajectory.
 void write_plot(const std::string& path, const optim::problems::ProblemSpec& spec,
                 const std::vector<std::pair<std::string, const optim::Trajectory*>>& curves);
+
+/// Registers --optimizer and every override of a preset's options (--lr, --beta1, ..., --schedule)
+/// on `sub`, bound to `a` (shared by `ldyn optimize` and `ldyn train`).
+void add_optimizer_options(CLI::App* sub, OptimizeArgs& a);
 
 int run_single(const OptimizeArgs& a);
 int run_compare(const OptimizeArgs& a);

@@ -1,6 +1,7 @@
 #pragma once
 // Seeded, named random streams. Each component draws from its own stream, derived from the run's
 // seed and the component's name, so adding randomness in one place never shifts another's draws.
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string_view>
@@ -25,6 +26,18 @@ inline Rng make_stream(std::uint64_t seed, std::string_view name) {
   std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
                     static_cast<std::uint32_t>(h), static_cast<std::uint32_t>(h >> 32)};
   return Rng(seq);
+}
+
+/// Uniform on [0, 1) with 53 random bits. The std:: distributions may differ between standard
+/// libraries; these portable transforms make a seed mean the same numbers everywhere.
+inline double uniform01(Rng& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+/// Standard normal by the Box–Muller transform (one draw per call; the second value is discarded
+/// so that the stream's position depends only on the number of calls).
+inline double standard_normal(Rng& rng) {
+  const double u1 = 1.0 - uniform01(rng);  // (0, 1]: log(u1) is finite
+  const double u2 = uniform01(rng);
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
 }
 
 }  // namespace ldyn
