@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,14 @@ class Trainer {
   /// its moments no longer match the parameters and start again from zero).
   void reset_optimizer();
   void set_options(const optim::Options& options);
+
+  /// Continues a network trained elsewhere for `epochs` epochs: the next epoch trained is number
+  /// epochs + 1, with that epoch's minibatch order (so that two runs from one trained network see
+  /// the same batches). Only before the first epoch of this trainer.
+  void continue_after_epoch(long epochs) {
+    if (epoch_ != 0 || epochs < 0) throw std::logic_error("Trainer::continue_after_epoch: only on a fresh trainer");
+    epoch_ = epochs;
+  }
 
   long epoch() const { return epoch_; }
   long steps() const { return steps_; }
