@@ -31,15 +31,18 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const ldyn::Error& e) {
     // Errors raised while options are converted (e.g. by a validator) are ours too.
+    std::fflush(stdout);  // what the job printed comes before its error, also in a merged log
     std::fprintf(stderr, "ldyn: error: %s\n", e.what());
     return 2;
   }
   try {
     return ldyn::cli::run_selected(app);
   } catch (const ldyn::Error& e) {
+    std::fflush(stdout);  // what the job printed comes before its error, also in a merged log
     std::fprintf(stderr, "ldyn: error: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
+    std::fflush(stdout);
     std::fprintf(stderr, "ldyn: internal error: %s\n", e.what());
     return 3;
   }

@@ -29,15 +29,18 @@ void write_epochs_csv(const std::string& path, const std::vector<nn::EpochRow>& 
 
 int run_train(const OptimizeArgs& a, const NetworkArgs& n) {
   set_threads(n.threads);
+  if (n.batch < 1) throw InvalidOption("--batch", "must be >= 1");
+  if (n.epochs < 0) throw InvalidOption("--epochs", "must be >= 0");
+  // Everything the options describe is built and checked before anything is printed, so that bad
+  // input gets its one error line and nothing else.
   const nn::DataSplit data = nn::load_data(data_spec(n, a.seed));
+  auto model = build_network(n, data, a.seed);
+  const long batches = static_cast<long>((data.train.size() + n.batch - 1) / n.batch);
+  const optim::Options options = network_options(a.optimizer, a, std::max(1L, n.epochs) * batches);
   std::printf("data: %s: %ld train, %ld validation, %ld test; %ld features, %s\n", data.train.name.c_str(),
               static_cast<long>(data.train.size()), static_cast<long>(data.validation.size()), static_cast<long>(data.test.size()),
               static_cast<long>(data.train.features()),
               data.train.classification() ? (std::to_string(data.train.classes) + " classes").c_str() : "regression");
-  auto model = build_network(n, data, a.seed);
-  if (n.batch < 1) throw InvalidOption("--batch", "must be >= 1");
-  const long batches = static_cast<long>((data.train.size() + n.batch - 1) / n.batch);
-  const optim::Options options = network_options(a.optimizer, a, n.epochs * batches);
   std::printf("network: %s, %zu parameters; optimizer %s (lr %g), batch %ld, %ld epochs\n", model->describe().c_str(),
               model->parameters().size(), a.optimizer.c_str(), options.lr, n.batch, n.epochs);
 
