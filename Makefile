@@ -13,6 +13,8 @@ demo:
 	$(LDYN) water run --config examples/water-run.toml
 	$(LDYN) water compare --config examples/water-compare.toml
 	$(LDYN) optimize --config examples/demo-rotated-quadratic.toml
+	$(LDYN) train --config examples/train-compare-multiplication.toml
+	$(LDYN) thermo --config examples/thermo-multiplication.toml
 
 build:
 	@scripts/install-deps.sh build
