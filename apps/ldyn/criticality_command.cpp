@@ -125,7 +125,9 @@ void write_json(const std::string& path, const nn::DataSplit& data, const nn::Sw
 }
 
 /// The empirical CCDF thinned to at most ~100 points per decade (a long tail has one point per
-/// sample), and the fitted law over [xmin, max] (a straight line in log-log: its two ends).
+/// sample) and without its smallest 0.1% (P > 0.999: flat at 1, but reaching down to the float
+/// resolution of q, it would stretch the x axis over decades that show nothing), and the fitted
+/// law over [xmin, max] (a straight line in log-log: its two ends).
 void write_ccdf_plot(const std::string& png, const std::vector<nn::CriticalityRecord>& records, const std::string& what) {
   LinePlot plot;
   plot.title = "ldyn criticality: " + what;
@@ -140,13 +142,13 @@ void write_ccdf_plot(const std::string& png, const std::vector<nn::CriticalityRe
     double last = -INFINITY;
     for (std::size_t i = 0; i < x.size(); ++i) {
       const double lx = std::log10(x[i]);
-      if (lx - last < 0.01 && i + 1 < x.size()) continue;
+      if ((p[i] > 0.999 || lx - last < 0.01) && i + 1 < x.size()) continue;
       data.x.push_back(x[i]);
       data.y.push_back(p[i]);
       last = lx;
     }
     const double top = x.back();
-    PlotSeries fit{r.pair.name() + format(" fit (alpha %.2f)", r.fit.alpha), {r.fit.xmin, top},
+    PlotSeries fit{r.pair.name() + format(" fit %.2f", r.fit.alpha), {r.fit.xmin, top},
                    {r.fit.ccdf(r.fit.xmin), r.fit.ccdf(top)}};
     plot.series.push_back(std::move(data));
     plot.series.push_back(std::move(fit));

@@ -104,6 +104,18 @@ TEST(CliCriticality, SameSeedSameTableAndConfigFileGivesTheSame) {
   EXPECT_NE(read(d), text);
 }
 
+TEST(CliCriticality, ExampleConfigIsAccepted) {
+  // The example's every key, shortened from the command line (which wins over the file).
+  const auto csv = temp_path("crit-example.csv"), json = temp_path("crit-example.json"),
+             png = temp_path("crit-example.png");
+  const auto r = run_cli("criticality --config " + std::string(LDYN_SOURCE_DIR) +
+                         "/examples/criticality.toml --quiet --train-samples 500 --max-epochs 2 --window 20 "
+                         "--bootstrap 0 --out " + csv.string() + " --json " + json.string() + " --plot " + png.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("optimizer sgd (lr 0.1), batch 128"), std::string::npos) << r.output;
+  EXPECT_EQ(lines(read(csv)).size(), 6u) << read(csv);  // header and the five activations
+}
+
 TEST(CliCriticality, BadInputNamesTheOption) {
   expect_named_error("--activations tanh,swish", "--activations");
   expect_named_error("--losses mse,hinge", "--losses");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "nn/data/dataset.hpp"
 #include "nn/model.hpp"
 #include "nn/train/trainer.hpp"
@@ -58,6 +59,17 @@ inline optim::Options exact_sgd(double lr = 0.5) {
   optim::Options o = optim::preset("sgd");
   o.lr = lr;
   return o;
+}
+
+/// The option named by the InvalidOption that f() throws, or "none" when it throws none.
+template <class F>
+std::string refused_option(F&& f) {
+  try {
+    f();
+  } catch (const InvalidOption& e) {
+    return e.option();
+  }
+  return "none";
 }
 
 }  // namespace ldyn::nn::testing

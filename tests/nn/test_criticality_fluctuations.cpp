@@ -159,14 +159,7 @@ TEST(CriticalityFluctuations, RecorderChecksItsInput) {
 }
 
 TEST(CriticalityFluctuations, ImpossibleOptionsNameTheOption) {
-  auto option_of = [](FluctuationOptions o) {
-    try {
-      validate(o);
-    } catch (const InvalidOption& e) {
-      return e.option();
-    }
-    return std::string("none");
-  };
+  auto option_of = [](FluctuationOptions o) { return testing::refused_option([&] { validate(o); }); };
   EXPECT_EQ(option_of({.window = 0}), "--window");
   EXPECT_EQ(option_of({.window = 10, .lag = 0}), "--lag");
   EXPECT_EQ(option_of({.window = 10, .lag = 10}), "--lag");

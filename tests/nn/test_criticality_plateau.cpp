@@ -59,14 +59,7 @@ TEST(CriticalityPlateau, RefusesNonFiniteLossesAndImpossibleSettings) {
   PlateauDetector d({});
   EXPECT_THROW(d.add(std::numeric_limits<double>::quiet_NaN()), NonFiniteError);
   EXPECT_THROW(d.add(std::numeric_limits<double>::infinity()), NonFiniteError);
-  auto option_of = [](PlateauCriterion c) {
-    try {
-      validate(c);
-    } catch (const InvalidOption& e) {
-      return e.option();
-    }
-    return std::string("none");
-  };
+  auto option_of = [](PlateauCriterion c) { return testing::refused_option([&] { validate(c); }); };
   EXPECT_EQ(option_of({.tolerance = -1e-3}), "--plateau-tolerance");
   EXPECT_EQ(option_of({.tolerance = std::numeric_limits<double>::quiet_NaN()}), "--plateau-tolerance");
   EXPECT_EQ(option_of({.patience = 0}), "--patience");

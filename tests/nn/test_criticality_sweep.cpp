@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "criticality_test_model.hpp"
 #include "nn/criticality/criticality_sweep.hpp"
 #include "nn/data/load_data.hpp"
 #include "optim/presets.hpp"
@@ -91,12 +92,7 @@ TEST(CriticalitySweep, RefusesBadPairsBeforeTraining) {
   bool trained = false;
   s.on_stage = [&](std::size_t, const char*) { trained = true; };
   auto option_of = [&](std::vector<CriticalityPair> pairs, const SweepSettings& settings) {
-    try {
-      sweep_criticality(d, pairs, settings);
-    } catch (const InvalidOption& e) {
-      return e.option();
-    }
-    return std::string("none");
+    return testing::refused_option([&] { sweep_criticality(d, pairs, settings); });
   };
   EXPECT_EQ(option_of({{Activation::tanh, OutputLoss::mse}, {Activation::tanh, OutputLoss::cross_entropy}}, s),
             "--losses");
