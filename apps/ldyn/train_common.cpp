@@ -10,8 +10,8 @@
 
 namespace ldyn::cli {
 
-void add_network_options(CLI::App* sub, NetworkArgs& n, bool standalone) {
-  const std::string data_group = "Data", net_group = "Network", train_group = "Training";
+void add_data_options(CLI::App* sub, NetworkArgs& n) {
+  const std::string data_group = "Data";
   sub->add_option("--data", n.data, "data set: " + nn::data_names())->group(data_group);
   sub->add_option("--data-dir", n.data_dir, "folder of the data files (default: where Debian/npm install them)")->group(data_group);
   sub->add_option("--train-samples", n.train_samples, "use only this many training samples (0: all)")->group(data_group);
@@ -19,6 +19,11 @@ void add_network_options(CLI::App* sub, NetworkArgs& n, bool standalone) {
   sub->add_option("--validation", n.validation, "fraction of the training part held out for validation")
       ->capture_default_str()->group(data_group);
   sub->add_flag("--no-standardize", n.no_standardize, "keep raw inputs (default: per-feature standardization)")->group(data_group);
+}
+
+void add_network_options(CLI::App* sub, NetworkArgs& n, bool standalone) {
+  const std::string net_group = "Network", train_group = "Training";
+  add_data_options(sub, n);
   sub->add_option("--layers", n.layers, "layer sizes, e.g. 784,100,10 (default: 784,100,10 for images, 2,32,1 for multiplication)")
       ->group(net_group);
   sub->add_option("--activation", n.activation, "hidden activation: " + nn::activation_names())->capture_default_str()->group(net_group);
@@ -57,11 +62,15 @@ nn::DataSpec data_spec(const NetworkArgs& n, std::uint64_t seed) {
   return s;
 }
 
+std::string layers_or_default(const NetworkArgs& n, const nn::DataSplit& data) {
+  if (!n.layers.empty()) return n.layers;
+  const std::string hidden = data.train.classification() ? ",100," : ",32,";
+  return std::to_string(data.train.features()) + hidden + std::to_string(data.train.outputs());
+}
+
 std::unique_ptr<nn::Model<float>> build_network(const NetworkArgs& n, const nn::DataSplit& data, std::uint64_t seed) {
   const bool classes = data.train.classification();
-  const std::string layers = !n.layers.empty() ? n.layers
-                             : classes         ? std::to_string(data.train.features()) + ",100," + std::to_string(data.train.outputs())
-                                               : std::to_string(data.train.features()) + ",32," + std::to_string(data.train.outputs());
+  const std::string layers = layers_or_default(n, data);
   nn::LayeredSpec spec;
   spec.sizes = nn::parse_layer_sizes(layers);
   spec.hidden = nn::activation_from_string(n.activation);

@@ -38,10 +38,16 @@ struct NetworkArgs {
   bool skip_test = false;
 };
 
+/// Registers the data options (--data, --data-dir, --train-samples, --test-samples, --validation,
+/// --no-standardize), also used by commands with their own network options (ldyn criticality).
+void add_data_options(CLI::App* sub, NetworkArgs& n);
 /// Registers the data, network and training options; `standalone` false when the command already
 /// has its own --batch and --threads (ldyn optimize, where --threads is the lr grid's).
 void add_network_options(CLI::App* sub, NetworkArgs& n, bool standalone);
 nn::DataSpec data_spec(const NetworkArgs& n, std::uint64_t seed);
+/// --layers, or its default for the data: features,100,classes for classification, features,32,outputs
+/// for regression.
+std::string layers_or_default(const NetworkArgs& n, const nn::DataSplit& data);
 /// The network the options describe, initialized from `seed`.
 std::unique_ptr<nn::Model<float>> build_network(const NetworkArgs& n, const nn::DataSplit& data, std::uint64_t seed);
 /// The optimizer options of `preset` with overrides, the schedule spanning the whole run.

@@ -55,7 +55,7 @@ bool write_png(const LinePlot& plot, const std::filesystem::path& png, std::stri
       << "set ylabel " << quote(plot.ylabel) << " noenhanced\n"
       << "set grid\nset key outside right noenhanced\nset datafile missing '?'\n";
     if (plot.log_y) g << "set logscale y\nset format y '10^{%L}'\n";
-    if (plot.log_x) g << "set logscale x\n";
+    if (plot.log_x) g << "set logscale x\nset format x '10^{%L}'\n";
     g << "plot ";
     for (std::size_t i = 0; i < plot.series.size(); ++i) {
       if (i) g << ", ";
