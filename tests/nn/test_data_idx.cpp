@@ -72,8 +72,10 @@ TEST(DataIdx, MissingFileIsFileError) {
 
 TEST(DataIdx, TruncatedDataIsFileErrorPlainAndGzip) {
   const fs::path d = fresh_dir("idx_truncated");
-  Bytes b = idx_bytes({10, 28, 28}, image_data(10, 28, 28));
-  b.resize(b.size() - 100);  // the header still says 10 images
+  const Bytes whole = idx_bytes({10, 28, 28}, image_data(10, 28, 28));
+  // The header still says 10 images. (A copy of the first part rather than resize(): GCC 12 at -O1
+  // with the sanitizers warns falsely of an overflow in the shrinking resize.)
+  const Bytes b(whole.begin(), whole.end() - 100);
   write_plain(d / "cut", b);
   write_gz(d / "cut.gz", b);
   expect_file_error([&] { read_idx(d / "cut"); }, d / "cut", "truncated IDX data: the header says 10 x 28 x 28");
