@@ -301,17 +301,11 @@ void register_criticality(CLI::App& app) {
   sub->add_option("--bootstrap", c->bootstrap, "bootstrap sets for the goodness-of-fit p-value (0: skip)")
       ->capture_default_str()->group(crit);
   sub->add_option("--min-tail", c->min_tail, "fewest samples above xmin the fit may keep")->capture_default_str()->group(crit);
-  auto opt = [&](const std::string& names, auto& target, const std::string& help) {
-    CLI::Option* o = sub->add_option(names, target, help);
-    a->given[o->get_name()] = o;
-    return o;
-  };
-  opt("--seed", a->seed, "seed of the split, initialization, minibatches, recorded variables and bootstrap")
-      ->capture_default_str();
-  opt("--out", a->out, "CSV, one row per (activation, loss) pair");
-  opt("--plot", a->plot, "PNG: log-log complementary CDFs of the fluctuations with the fitted power laws");
-  opt("--json", a->json, "JSON summary: settings and one object per pair");
-  sub->add_flag("--quiet", a->quiet, "no progress bar");
+  add_run_outputs(sub, *a,
+                  {"seed of the split, initialization, minibatches, recorded variables and bootstrap",
+                   "CSV, one row per (activation, loss) pair",
+                   "PNG: log-log complementary CDFs of the fluctuations with the fitted power laws",
+                   "JSON summary: settings and one object per pair"});
   add_job(sub, [a, n, c] { return run_criticality(*a, *n, *c); });
 }
 

@@ -273,16 +273,10 @@ void register_grow_prune(CLI::App& app) {
   sub->add_option("--tolerance", g->tolerance,
                   "death summary: largest accuracy loss in percentage points (loss increase in % for regression)")
       ->capture_default_str()->group(group);
-  auto opt = [&](const std::string& names, auto& target, const std::string& help) {
-    CLI::Option* o = sub->add_option(names, target, help);
-    a->given[o->get_name()] = o;
-    return o;
-  };
-  opt("--seed", a->seed, "seed of the split, the initialization, the minibatch order and the events")->capture_default_str();
-  opt("--out", a->out, "CSV, one row per epoch and per event: run,epoch,event,neurons,parameters,...,test_accuracy");
-  opt("--plot", a->plot, "PNG of test accuracy against hidden neurons (and NAME-epochs.png against epoch)");
-  opt("--json", a->json, "JSON summary");
-  sub->add_flag("--quiet", a->quiet, "no progress bar");
+  add_run_outputs(sub, *a,
+                  {"seed of the split, the initialization, the minibatch order and the events",
+                   "CSV, one row per epoch and per event: run,epoch,event,neurons,parameters,...,test_accuracy",
+                   "PNG of test accuracy against hidden neurons (and NAME-epochs.png against epoch)", "JSON summary"});
   add_job(sub, [a, n, g] { return run_grow_prune(*a, *n, *g); });
 }
 

@@ -220,16 +220,10 @@ void register_thermo(CLI::App& app) {
       ->capture_default_str()->group(group);
   sub->add_option("--equilibrium-window", th->equilibrium_window, "second law: measurement points looked ahead")
       ->capture_default_str()->group(group);
-  auto opt = [&](const std::string& names, auto& target, const std::string& help) {
-    CLI::Option* o = sub->add_option(names, target, help);
-    a->given[o->get_name()] = o;
-    return o;
-  };
-  opt("--seed", a->seed, "seed of the split, the initialization and the minibatch order")->capture_default_str();
-  opt("--out", a->out, "CSV, one row per measurement: step,epoch,train_loss,test_loss,...,entropy,free_energy");
-  opt("--plot", a->plot, "PNG of the entropies (and NAME-first-law.png, NAME-temperature.png)");
-  opt("--json", a->json, "JSON summary with the laws' checks");
-  sub->add_flag("--quiet", a->quiet, "no progress bar");
+  add_run_outputs(sub, *a,
+                  {.out = "CSV, one row per measurement: step,epoch,train_loss,test_loss,...,entropy,free_energy",
+                   .plot = "PNG of the entropies (and NAME-first-law.png, NAME-temperature.png)",
+                   .json = "JSON summary with the laws' checks"});
   add_job(sub, [a, n, th] { return run_thermo(*a, *n, *th); });
 }
 

@@ -117,10 +117,11 @@ void register_train(CLI::App& app) {
     a->given[o->get_name()] = o;
     return o;
   };
-  opt("--seed", a->seed, "seed of the split, the initialization and the minibatch order")->capture_default_str();
-  opt("--out", a->out, "CSV, one row per epoch: epoch,steps,train_loss,validation_loss,validation_accuracy,test_loss,test_accuracy,seconds");
-  opt("--plot", a->plot, "PNG of the learning curves (and NAME-accuracy.png for classification)");
-  opt("--json", a->json, "JSON summary of the run (compare: of every optimizer)");
+  add_run_outputs(sub, *a,
+                  {.out = "CSV, one row per epoch: epoch,steps,train_loss,validation_loss,validation_accuracy,test_loss,"
+                          "test_accuracy,seconds",
+                   .plot = "PNG of the learning curves (and NAME-accuracy.png for classification)",
+                   .json = "JSON summary of the run (compare: of every optimizer)"});
   opt("--checkpoint", a->checkpoint, "write a checkpoint here every --checkpoint-every epochs and at the end");
   opt("--checkpoint-every", a->checkpoint_every, "epochs between checkpoints (default 1)");
   opt("--resume", a->resume, "continue the run saved in this checkpoint, up to --epochs");
@@ -129,7 +130,6 @@ void register_train(CLI::App& app) {
   opt("--lr-min", a->lr_min, "lr grid: smallest rate")->capture_default_str();
   opt("--lr-max", a->lr_max, "lr grid: largest rate")->capture_default_str();
   opt("--lr-per-decade", a->lr_per_decade, "lr grid: points per decade")->capture_default_str();
-  sub->add_flag("--quiet", a->quiet, "no progress bar");
   add_job(sub, [a, n] { return a->compare.empty() ? run_train(*a, *n) : run_train_compare(*a, *n); });
 }
 

@@ -47,6 +47,19 @@ void add_network_options(CLI::App* sub, NetworkArgs& n, bool standalone) {
   sub->add_option("--save", n.save, "write the trained network here (text format, docs/nn.md)")->group(train_group);
 }
 
+void add_run_outputs(CLI::App* sub, OptimizeArgs& a, const RunOutputHelp& help) {
+  auto tracked = [&](const std::string& name, auto& target, const std::string& text) {
+    CLI::Option* o = sub->add_option(name, target, text);
+    a.given[o->get_name()] = o;
+    return o;
+  };
+  tracked("--seed", a.seed, help.seed)->capture_default_str();
+  tracked("--out", a.out, help.out);
+  tracked("--plot", a.plot, help.plot);
+  tracked("--json", a.json, help.json);
+  sub->add_flag("--quiet", a.quiet, "no progress bar");
+}
+
 nn::DataSpec data_spec(const NetworkArgs& n, std::uint64_t seed) {
   nn::DataSpec s;
   s.name = n.data.empty() ? "fashion-mnist" : n.data;

@@ -41,6 +41,14 @@ struct NetworkArgs {
 /// Registers the data options (--data, --data-dir, --train-samples, --test-samples, --validation,
 /// --no-standardize), also used by commands with their own network options (ldyn criticality).
 void add_data_options(CLI::App* sub, NetworkArgs& n);
+/// The descriptions of the options every network job has: --seed, --out, --plot, --json.
+struct RunOutputHelp {
+  std::string seed = "seed of the split, the initialization and the minibatch order";
+  std::string out, plot, json;
+};
+/// Registers --seed, --out, --plot, --json (tracked in a.given, so a.has() sees them) and --quiet.
+void add_run_outputs(CLI::App* sub, OptimizeArgs& a, const RunOutputHelp& help);
+
 /// Registers the data, network and training options; `standalone` false when the command already
 /// has its own --batch and --threads (ldyn optimize, where --threads is the lr grid's).
 void add_network_options(CLI::App* sub, NetworkArgs& n, bool standalone);
