@@ -20,9 +20,13 @@ void register_train(CLI::App& app);
 void register_grow_prune(CLI::App& app);
 void register_thermo(CLI::App& app);
 void register_criticality(CLI::App& app);
+void register_particles(CLI::App& app);
 // Subcommands of `ldyn water`.
 void register_water_fit(CLI::App& water);
 void register_water_run(CLI::App& water);
 void register_water_compare(CLI::App& water);
+// Subcommands of `ldyn particles`.
+void register_particles_train(CLI::App& particles);
+void register_particles_run(CLI::App& particles);
 
 }  // namespace ldyn::cli

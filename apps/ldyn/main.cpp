@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   ldyn::cli::register_grow_prune(app);
   ldyn::cli::register_thermo(app);
   ldyn::cli::register_criticality(app);
+  ldyn::cli::register_particles(app);
 
   try {
     app.parse(argc, argv);

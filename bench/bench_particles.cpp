@@ -1,0 +1,55 @@
+// Environment throughput of the particle world (issue 5, section 4): particle-steps per second at
+// N = 64, 1024 and 16 384 on one thread, for a full step under each driver (sensors + batched
+// policy evaluation + dynamics + collisions) and for the world step alone. Goal: >= 1e7
+// particle-steps/s at N = 1024 for the invariant policy. Default world (torus, packing fraction
+// 0.05, sensing radius 6R); the policy has the trained shape (8 hidden units) with random weights,
+// since the cost does not depend on the values.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <vector>
+
+#include "particles/driver.hpp"
+#include "particles/policy.hpp"
+#include "particles/world.hpp"
+
+namespace pt = ldyn::particles;
+
+namespace {
+
+enum DriverKind { kInvariant, kRaw, kCruise, kNone };
+
+void step_throughput(benchmark::State& state, DriverKind kind) {
+  pt::WorldParams p;
+  p.particles = state.range(0);
+  pt::World world(p);
+  world.reset(1);
+  pt::Policy policy = pt::make_policy(kind == kRaw ? pt::PolicyKind::raw : pt::PolicyKind::invariant, pt::Sensing{}, 8, 3);
+  for (std::size_t k = 0; k < policy.net.parameter_count(); ++k) policy.net.parameters()[k] = 0.1f * static_cast<float>((k * 7919) % 13) - 0.6f;
+  std::unique_ptr<pt::Driver> driver;
+  if (kind == kInvariant || kind == kRaw) driver = std::make_unique<pt::PolicyDriver>(policy);
+  if (kind == kCruise) driver = std::make_unique<pt::CruiseDriver>();
+  const std::size_t n = world.size();
+  std::vector<float> ax(n, 0.0f), ay(n, 0.0f);
+  long steps = 0;
+  for (auto _ : state) {
+    if (driver) driver->act(world, ax, ay);
+    benchmark::DoNotOptimize(world.step(ax, ay));
+    if (++steps % 2000 == 0) {  // keep the traffic in its steady state, not piled up or frozen
+      state.PauseTiming();
+      world.reset(static_cast<std::uint64_t>(steps));
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<long>(n));
+  state.counters["particles"] = static_cast<double>(n);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(step_throughput, invariant, kInvariant)->Arg(64)->Arg(1024)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(step_throughput, raw, kRaw)->Arg(64)->Arg(1024)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(step_throughput, cruise, kCruise)->Arg(64)->Arg(1024)->Arg(16384)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(step_throughput, world_only, kNone)->Arg(64)->Arg(1024)->Arg(16384)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,34 @@
+#include "particles/sensing.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace ldyn::particles {
+
+void validate(const Sensing& s) {
+  auto positive = [](double v, const char* option) {
+    if (!(std::isfinite(v) && v > 0)) throw InvalidOption(option, "must be a finite number > 0 (got " + std::to_string(v) + ")");
+  };
+  positive(s.sensing_radius, "--sensing-radius");
+  positive(s.horizon, "--horizon");
+  positive(s.margin, "--margin");
+  if (s.neighbours < 1 || s.neighbours > 32)
+    throw InvalidOption("--neighbours", "must be in [1, 32] (got " + std::to_string(s.neighbours) + ")");
+}
+
+PairInvariants pair_invariants(double rx, double ry, double vx, double vy, double contact, const Sensing& s) {
+  PairInvariants p;
+  const double r2 = rx * rx + ry * ry, v2 = vx * vx + vy * vy, rv = rx * vx + ry * vy;
+  p.distance = std::sqrt(r2);
+  p.closing_speed = p.distance > 0 ? -rv / p.distance : 0;
+  p.time_to_closest = v2 > 0 ? std::clamp(-rv / v2, 0.0, s.horizon) : 0;
+  const double cx = rx + vx * p.time_to_closest, cy = ry + vy * p.time_to_closest;
+  p.miss_gap = std::sqrt(cx * cx + cy * cy) - contact;
+  p.threat = (1 - p.time_to_closest / s.horizon) * std::clamp(1 - p.miss_gap / s.margin, 0.0, 1.0);
+  return p;
+}
+
+}  // namespace ldyn::particles

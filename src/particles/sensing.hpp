@@ -1,0 +1,45 @@
+#pragma once
+// What an agent senses (docs/particles.md, "Invariants"). The sensors belong to the policy: a
+// trained policy file records the ones it was trained with.
+//
+// Pairwise Galilean invariants of a neighbour j relative to agent i, from r = x_j - x_i and
+// v = v_j - v_i (unchanged by translations and boosts; the scalars also by rotations):
+//   distance |r|, closing speed -r.v/|r|, time to closest approach tau = clamp(-r.v/|v|^2, 0, T),
+//   miss gap m = |r + v tau| - contact distance (2R for two discs, R for a disc and a road edge).
+// Threat s = (1 - tau/T) * clamp(1 - m/margin, 0, 1): 1 for a contact now, 0 for anything that
+// stays more than `margin` away over the horizon T. The most threatening neighbour (largest s,
+// ties to the lower index) is the permutation-invariant aggregate.
+//
+// The four invariants a policy gets are that neighbour's relative position and velocity in the
+// agent's road frame (e_par = desired heading d_i, e_perp = d_i turned left by 90 degrees),
+// weighted by the threat:  s r.e_par/|r|,  s r.e_perp/|r|,  s v.e_par/c,  s v.e_perp/c.
+// For a pair of discs in 2D given the agent's heading they are a complete set: 9 numbers
+// (x_i, v_i, x_j, v_j, d_i) less the 5 of the proper Galilean group (2 translations, 2 boosts,
+// 1 rotation) leave 4.
+#include <cstddef>
+
+namespace ldyn::particles {
+
+struct Sensing {
+  double sensing_radius = 6;  ///< neighbours farther than this are not seen
+  double horizon = 5;         ///< T: look-ahead time of the threat
+  double margin = 2;          ///< predicted gaps below this are threatening (length)
+  long neighbours = 8;        ///< K: neighbours the raw policy sees
+};
+
+/// Throws InvalidOption for impossible sensors (radius <= 0, horizon <= 0, K outside [1, 32]).
+void validate(const Sensing& s);
+
+struct PairInvariants {
+  double distance = 0;
+  double closing_speed = 0;       ///< > 0 when approaching
+  double time_to_closest = 0;     ///< tau, in [0, T]
+  double miss_gap = 0;            ///< gap at closest approach within the horizon
+  double threat = 0;              ///< s in [0, 1]
+};
+
+/// The scalar invariants of a neighbour at relative position (rx, ry) moving at relative velocity
+/// (vx, vy); `contact` is the distance at which the two touch.
+PairInvariants pair_invariants(double rx, double ry, double vx, double vy, double contact, const Sensing& s);
+
+}  // namespace ldyn::particles
