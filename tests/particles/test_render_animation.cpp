@@ -125,9 +125,10 @@ TEST(RenderAnimation, UnwritableTargetIsAFileError) {
   // A regular file where the target's folder should be: refused whoever runs the test.
   EXPECT_THROW(AnimationWriter(blocker / "frames/", AnimationFormat::png_frames, kTorus, 64, 10),
                ldyn::FileError);
-  if (!find_on_path("ffmpeg").empty())
+  if (!find_on_path("ffmpeg").empty()) {
     EXPECT_THROW(AnimationWriter(blocker / "out.gif", AnimationFormat::gif, kTorus, 64, 10),
                  ldyn::FileError);
+  }
   // The target itself being a file is refused for a folder of frames.
   EXPECT_THROW(AnimationWriter(blocker, AnimationFormat::png_frames, kTorus, 64, 10), ldyn::FileError);
 }

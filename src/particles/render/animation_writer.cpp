@@ -152,10 +152,15 @@ void AnimationWriter::finish() {
   if (finished_) throw std::logic_error("AnimationWriter::finish called twice");
   if (frames_ == 0) throw FileError(target_.string(), "no frames to write");
   finished_ = true;
-  if (format_ == AnimationFormat::png_frames)
-    finish_png_frames();
-  else
-    finish_with_ffmpeg();
+  try {
+    if (format_ == AnimationFormat::png_frames)
+      finish_png_frames();
+    else
+      finish_with_ffmpeg();
+  } catch (...) {
+    frames_dir_.remove();  // the writer takes no more frames: nothing to keep them for
+    throw;
+  }
 }
 
 void AnimationWriter::finish_png_frames() {
@@ -191,7 +196,7 @@ void AnimationWriter::finish_with_ffmpeg() {
 
   std::vector<std::string> args = {"-nostdin", "-y", "-loglevel", "error", "-framerate",
                                    std::to_string(fps_), "-i",
-                                   escape_percent((frames / "frame_%05d.png").string())};
+                                   escape_percent(frames.string()) + "/frame_%05d.png"};
   if (format_ == AnimationFormat::gif) {
     // One palette for the whole animation, computed from all frames: few colours, chosen well.
     args.insert(args.end(), {"-vf",
