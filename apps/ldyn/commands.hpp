@@ -28,5 +28,6 @@ void register_water_compare(CLI::App& water);
 // Subcommands of `ldyn particles`.
 void register_particles_train(CLI::App& particles);
 void register_particles_run(CLI::App& particles);
+void register_particles_render(CLI::App& particles);
 
 }  // namespace ldyn::cli

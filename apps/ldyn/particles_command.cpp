@@ -9,6 +9,7 @@ void register_particles(CLI::App& app) {
   particles->require_subcommand(1);
   register_particles_train(*particles);
   register_particles_run(*particles);
+  register_particles_render(*particles);
 }
 
 }  // namespace ldyn::cli

@@ -23,6 +23,7 @@ struct TrainArgs {
   particles::TrainOptions train;
   std::string policy = "invariant";
   std::string learner = "es";
+  std::string aggregate = "sum";
   std::string out = "particles-curve.csv";
   std::string save = "particles-policy.txt";
   std::string plot;  // default: OUT with .png
@@ -75,6 +76,7 @@ int run(TrainArgs& a) {
   o.world = world_params(a.world);
   o.policy = particles::parse_policy_kind(a.policy);
   o.learner = particles::parse_learner(a.learner);
+  o.sensing.aggregate = particles::parse_aggregate(a.aggregate);
   if (a.checkpoint_every < 1) throw InvalidOption("--checkpoint-every", "must be >= 1");
   particles::TrainSession session(o);  // validates everything else
   if (!a.resume.empty()) {
@@ -138,6 +140,7 @@ void register_particles_train(CLI::App& particles) {
   sub->add_option("--sensing-radius", o.sensing.sensing_radius, "neighbours farther away are not seen")->capture_default_str();
   sub->add_option("--horizon", o.sensing.horizon, "look-ahead time of the threat")->capture_default_str();
   sub->add_option("--margin", o.sensing.margin, "predicted gaps below this are threatening")->capture_default_str();
+  sub->add_option("--aggregate", a->aggregate, "invariant policy: sum (threat-weighted, all neighbours) or max (most threatening)")->capture_default_str();
   sub->add_option("--neighbours", o.sensing.neighbours, "raw policy: nearest neighbours seen")->capture_default_str();
   sub->add_option("--iterations", o.iterations, "learning iterations")->capture_default_str();
   sub->add_option("--episode-steps", o.episode_steps, "steps per episode")->capture_default_str();

@@ -14,6 +14,9 @@ struct Candidate {
   float rx, ry, vx, vy;
 };
 
+// Fixed-point scale of the threat-weighted sums (2^20: 1e-6 resolution, no overflow below 1e12 terms).
+constexpr float kSumScale = 1048576.0f;
+
 inline float threat_of(float rx, float ry, float vx, float vy, float contact, float horizon, float inv_margin) {
   const float v2 = vx * vx + vy * vy, rv = rx * vx + ry * vy;
   const float tau = v2 > 0 ? std::clamp(-rv / v2, 0.0f, horizon) : 0.0f;
@@ -35,6 +38,16 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
   const std::int32_t vxi = vx[i], vyi = vy[i];
   Threat best;
   float best_s = 0;
+  std::int64_t sum[4] = {0, 0, 0, 0};
+  auto accumulate = [&sum](float t, float rx, float ry, float rvx, float rvy) {
+    if (t <= 0) return;
+    const float r = std::sqrt(rx * rx + ry * ry);
+    const float tr = r > 0 ? t / r : 0.0f;
+    sum[0] += std::lround(tr * rx * kSumScale);
+    sum[1] += std::lround(tr * ry * kSumScale);
+    sum[2] += std::lround(t * rvx * kSumScale);
+    sum[3] += std::lround(t * rvy * kSumScale);
+  };
   w.cells().for_each_near(xi, yi, [&](std::uint32_t j) {
     if (j == i) return;
     const float rx = static_cast<float>(static_cast<std::int32_t>(px[j] - xi)) * ux;
@@ -42,6 +55,7 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
     if (rx * rx + ry * ry > rho2) return;
     const float rvx = static_cast<float>(vx[j] - vxi) * vux, rvy = static_cast<float>(vy[j] - vyi) * vuy;
     const float t = threat_of(rx, ry, rvx, rvy, diameter, horizon, inv_margin);
+    accumulate(t, rx, ry, rvx, rvy);
     // Ties go to the lower index, so the choice does not depend on the order cells are visited in.
     if (t > best_s || (t == best_s && t > 0 && static_cast<long>(j) < best.neighbour)) {
       best_s = t;
@@ -59,6 +73,7 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
       const float ry = edge == 0 ? -y : width - y;
       if (std::abs(ry) > rho) continue;
       const float t = threat_of(0, ry, 0, -u_y, radius, horizon, inv_margin);
+      accumulate(t, 0, ry, 0, -u_y);
       if (t > best_s) {
         best_s = t;
         best.neighbour = static_cast<long>(w.size()) + edge;
@@ -67,6 +82,10 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
     }
   }
   best.invariants.threat = best_s;
+  best.sum_rx = static_cast<double>(sum[0]) / kSumScale;
+  best.sum_ry = static_cast<double>(sum[1]) / kSumScale;
+  best.sum_vx = static_cast<double>(sum[2]) / kSumScale;
+  best.sum_vy = static_cast<double>(sum[3]) / kSumScale;
   return best;
 }
 
@@ -95,6 +114,15 @@ void invariant_features(const World& w, const Sensing& s, FeatureMatrix& X) {
     const Threat t = scan(w, s, i);
     if (t.neighbour < 0) {
       col.tail<4>().setZero();
+      continue;
+    }
+    if (s.aggregate == Aggregate::sum) {
+      const auto rx = static_cast<float>(t.sum_rx), ry = static_cast<float>(t.sum_ry);
+      const auto vx = static_cast<float>(t.sum_vx) * inv_c, vy = static_cast<float>(t.sum_vy) * inv_c;
+      col[2] = rx * hx + ry * hy;
+      col[3] = -rx * hy + ry * hx;
+      col[4] = vx * hx + vy * hy;
+      col[5] = -vx * hy + vy * hx;
       continue;
     }
     const float sw = static_cast<float>(t.invariants.threat);

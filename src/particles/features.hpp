@@ -29,6 +29,9 @@ struct Threat {
   long neighbour = -1;
   PairInvariants invariants;
   float rx = 0, ry = 0, vx = 0, vy = 0;  ///< relative position and velocity, world axes
+  /// Threat-weighted sums over every neighbour (and edge) seen: sum s r/|r| and sum s v, world
+  /// axes. Summed as fixed-point integers, so the visiting order cannot change a bit.
+  double sum_rx = 0, sum_ry = 0, sum_vx = 0, sum_vy = 0;
 };
 Threat most_threatening(const World& world, const Sensing& sensing, std::size_t i);
 

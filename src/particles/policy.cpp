@@ -51,6 +51,7 @@ void save_policy(const std::filesystem::path& path, const Policy& policy) {
         << "horizon " << policy.sensing.horizon << '\n'
         << "margin " << policy.sensing.margin << '\n'
         << "neighbours " << policy.sensing.neighbours << '\n'
+        << "aggregate " << to_string(policy.sensing.aggregate) << '\n'
         << "parameters " << policy.net.parameter_count() << '\n';
     out.precision(9);
     for (float v : policy.net.parameters()) out << v << '\n';
@@ -99,6 +100,11 @@ Policy load_policy(const std::filesystem::path& path) {
   p.sensing.horizon = number("horizon");
   p.sensing.margin = number("margin");
   p.sensing.neighbours = static_cast<long>(number("neighbours"));
+  try {
+    p.sensing.aggregate = parse_aggregate(field("aggregate"));
+  } catch (const InvalidOption&) {
+    throw FileError(name, line_no, "unknown aggregate (max, sum)");
+  }
   try {
     validate(p.sensing);
   } catch (const InvalidOption& e) {

@@ -8,6 +8,14 @@
 
 namespace ldyn::particles {
 
+Aggregate parse_aggregate(std::string_view name) {
+  if (name == "max") return Aggregate::max;
+  if (name == "sum") return Aggregate::sum;
+  throw InvalidOption("--aggregate", "unknown aggregate '" + std::string(name) + "' (max, sum)");
+}
+
+std::string to_string(Aggregate a) { return a == Aggregate::max ? "max" : "sum"; }
+
 void validate(const Sensing& s) {
   auto positive = [](double v, const char* option) {
     if (!(std::isfinite(v) && v > 0)) throw InvalidOption(option, "must be a finite number > 0 (got " + std::to_string(v) + ")");

@@ -8,7 +8,8 @@
 //   miss gap m = |r + v tau| - contact distance (2R for two discs, R for a disc and a road edge).
 // Threat s = (1 - tau/T) * clamp(1 - m/margin, 0, 1): 1 for a contact now, 0 for anything that
 // stays more than `margin` away over the horizon T. The most threatening neighbour (largest s,
-// ties to the lower index) is the permutation-invariant aggregate.
+// ties to the lower index) is one permutation-invariant aggregate, the threat-weighted sum over all
+// neighbours the other (the default; see Aggregate).
 //
 // The four invariants a policy gets are that neighbour's relative position and velocity in the
 // agent's road frame (e_par = desired heading d_i, e_perp = d_i turned left by 90 degrees),
@@ -17,14 +18,24 @@
 // (x_i, v_i, x_j, v_j, d_i) less the 5 of the proper Galilean group (2 translations, 2 boosts,
 // 1 rotation) leave 4.
 #include <cstddef>
+#include <string>
+#include <string_view>
 
 namespace ldyn::particles {
+
+/// How the neighbours' invariants are combined into the four inputs (permutation invariant):
+/// max: those of the most threatening neighbour; sum: the threat-weighted sum over all neighbours
+/// (smooth where max switches from one neighbour to another, and it sees several threats at once).
+enum class Aggregate { max, sum };
+Aggregate parse_aggregate(std::string_view name);  ///< InvalidOption("--aggregate")
+std::string to_string(Aggregate a);
 
 struct Sensing {
   double sensing_radius = 6;  ///< neighbours farther than this are not seen
   double horizon = 5;         ///< T: look-ahead time of the threat
   double margin = 2;          ///< predicted gaps below this are threatening (length)
   long neighbours = 8;        ///< K: neighbours the raw policy sees
+  Aggregate aggregate = Aggregate::sum;
 };
 
 /// Throws InvalidOption for impossible sensors (radius <= 0, horizon <= 0, K outside [1, 32]).

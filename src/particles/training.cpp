@@ -96,7 +96,7 @@ std::uint64_t TrainSession::fingerprint() const {
   s << to_string(w.scenario) << ' ' << to_string(w.headings) << ' ' << w.particles << ' ' << w.radius << ' '
     << w.packing_fraction << ' ' << w.lane_width << ' ' << w.cruise_speed << ' ' << w.speed_spread << ' ' << w.max_speed << ' '
     << w.max_acceleration << ' ' << w.dt << ' ' << w.collision_penalty << ' ' << w.boost_x << ' ' << w.boost_y << ' '
-    << z.sensing_radius << ' ' << z.horizon << ' ' << z.margin << ' ' << z.neighbours << ' ' << to_string(options_.policy) << ' '
+    << z.sensing_radius << ' ' << z.horizon << ' ' << z.margin << ' ' << z.neighbours << ' ' << to_string(z.aggregate) << ' ' << to_string(options_.policy) << ' '
     << options_.hidden << ' ' << to_string(options_.learner) << ' ' << options_.episode_steps << ' ' << options_.seed << ' '
     << options_.optimizer << ' ' << options_.lr << ' ' << options_.es.pairs << ' ' << options_.es.sigma << ' '
     << options_.pg.episodes << ' ' << options_.pg.action_noise << ' ' << options_.pg.discount;

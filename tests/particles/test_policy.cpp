@@ -92,7 +92,7 @@ void expect_refused(const std::string& text, const std::string& expected_fragmen
 
 TEST(ParticlePolicy, CorruptFilesAreRefusedWithFileAndLine) {
   const std::string header =
-      "ldyn-particle-policy 1\nkind invariant\nhidden 0\nsensing_radius 6\nhorizon 5\nmargin 2\nneighbours 8\nparameters 14\n";
+      "ldyn-particle-policy 1\nkind invariant\nhidden 0\nsensing_radius 6\nhorizon 5\nmargin 2\nneighbours 8\naggregate sum\nparameters 14\n";
   std::string body;
   for (int k = 0; k < 14; ++k) body += "0.5\n";
   expect_refused("not a policy\n", ":1:");

@@ -81,7 +81,9 @@ TEST(ParticleInvariants, PolicyInputsUnchangedByBoostRotationTranslation) {
   World reference(p);
   const double cx = reference.box().x / 2, cy = reference.box().y / 2;
   reference.set_state(cluster(0, 0, 0, 0, 0, cx, cy));
-  const Sensing s = sensors(5);
+  for (Aggregate aggregate : {Aggregate::max, Aggregate::sum}) {
+  Sensing s = sensors(5);
+  s.aggregate = aggregate;
   FeatureMatrix X0, X1;
   invariant_features(reference, s, X0);
   ASSERT_GT(X0.bottomRows(4).cwiseAbs().maxCoeff(), 0.1) << "the cluster must have threats to compare";
@@ -98,7 +100,7 @@ TEST(ParticleInvariants, PolicyInputsUnchangedByBoostRotationTranslation) {
     World moved(q);
     moved.set_state(cluster(c.angle, c.tx, c.ty, c.bx, c.by, cx, cy));
     invariant_features(moved, s, X1);
-    EXPECT_LT((X1 - X0).cwiseAbs().maxCoeff(), 2e-5) << c.what;
+    EXPECT_LT((X1 - X0).cwiseAbs().maxCoeff(), 2e-5) << c.what << ", aggregate " << to_string(aggregate);
     for (std::size_t i = 0; i < moved.size(); ++i) {
       const Threat a = most_threatening(reference, s, i), b = most_threatening(moved, s, i);
       EXPECT_EQ(a.neighbour, b.neighbour) << c.what;
@@ -106,6 +108,7 @@ TEST(ParticleInvariants, PolicyInputsUnchangedByBoostRotationTranslation) {
       EXPECT_NEAR(a.invariants.time_to_closest, b.invariants.time_to_closest, 1e-4) << c.what;
       EXPECT_NEAR(a.invariants.miss_gap, b.invariants.miss_gap, 1e-4) << c.what;
     }
+  }
   }
 }
 
@@ -117,11 +120,14 @@ TEST(ParticleInvariants, BoostLeavesInvariantInputsBitForBitAndChangesRawOnes) {
   q.boost_x = 0.8, q.boost_y = -2.4;
   World a(p), b(q);
   a.reset(11), b.reset(11);
-  const Sensing s;
+  Sensing s;
   FeatureMatrix Xa, Xb;
-  invariant_features(a, s, Xa);
-  invariant_features(b, s, Xb);
-  EXPECT_TRUE((Xa.array() == Xb.array()).all());
+  for (Aggregate aggregate : {Aggregate::max, Aggregate::sum}) {
+    s.aggregate = aggregate;
+    invariant_features(a, s, Xa);
+    invariant_features(b, s, Xb);
+    EXPECT_TRUE((Xa.array() == Xb.array()).all()) << to_string(aggregate);
+  }
   raw_features(a, s, Xa);
   raw_features(b, s, Xb);
   EXPECT_GT((Xa - Xb).cwiseAbs().maxCoeff(), 0.5);  // world-frame velocities see the boost
