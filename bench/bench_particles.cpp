@@ -31,7 +31,7 @@ void step_throughput(benchmark::State& state, DriverKind kind) {
   if (kind == kCruise) driver = std::make_unique<pt::CruiseDriver>();
   const std::size_t n = world.size();
   std::vector<float> ax(n, 0.0f), ay(n, 0.0f);
-  long steps = 0;
+  long steps = 0, rebuilds = 0;
   for (auto _ : state) {
     if (driver) driver->act(world, ax, ay);
     benchmark::DoNotOptimize(world.step(ax, ay));
@@ -43,6 +43,8 @@ void step_throughput(benchmark::State& state, DriverKind kind) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<long>(n));
   state.counters["particles"] = static_cast<double>(n);
+  rebuilds = world.neighbour_rebuilds();  // counted over the world's life, resets included
+  state.counters["steps_per_rebuild"] = static_cast<double>(steps) / static_cast<double>(rebuilds);
 }
 
 }  // namespace

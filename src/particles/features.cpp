@@ -34,6 +34,7 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
   const float rho2 = static_cast<float>(s.sensing_radius * s.sensing_radius);
   const float horizon = static_cast<float>(s.horizon), inv_margin = static_cast<float>(1 / s.margin);
   const float diameter = static_cast<float>(2 * w.params().radius);
+  const float far2 = (diameter + static_cast<float>(s.margin)) * (diameter + static_cast<float>(s.margin));
   const std::uint32_t xi = px[i], yi = py[i];
   const std::int32_t vxi = vx[i], vyi = vy[i];
   Threat best;
@@ -43,17 +44,19 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
     if (t <= 0) return;
     const float r = std::sqrt(rx * rx + ry * ry);
     const float tr = r > 0 ? t / r : 0.0f;
-    sum[0] += std::lround(tr * rx * kSumScale);
-    sum[1] += std::lround(tr * ry * kSumScale);
-    sum[2] += std::lround(t * rvx * kSumScale);
-    sum[3] += std::lround(t * rvy * kSumScale);
+    // Truncation, not rounding: as exact a function of the term, and a single instruction.
+    sum[0] += static_cast<std::int64_t>(tr * rx * kSumScale);
+    sum[1] += static_cast<std::int64_t>(tr * ry * kSumScale);
+    sum[2] += static_cast<std::int64_t>(t * rvx * kSumScale);
+    sum[3] += static_cast<std::int64_t>(t * rvy * kSumScale);
   };
-  w.cells().for_each_near(xi, yi, [&](std::uint32_t j) {
-    if (j == i) return;
+  for (const std::uint32_t j : w.neighbours(i)) {
     const float rx = static_cast<float>(static_cast<std::int32_t>(px[j] - xi)) * ux;
     const float ry = static_cast<float>(static_cast<std::int32_t>(py[j] - yi)) * uy;
-    if (rx * rx + ry * ry > rho2) return;
+    if (rx * rx + ry * ry > rho2) continue;
     const float rvx = static_cast<float>(vx[j] - vxi) * vux, rvy = static_cast<float>(vy[j] - vyi) * vuy;
+    // Receding and already beyond contact + margin: closest now, no threat (most neighbours).
+    if (rx * rvx + ry * rvy >= 0 && rx * rx + ry * ry >= far2) continue;
     const float t = threat_of(rx, ry, rvx, rvy, diameter, horizon, inv_margin);
     accumulate(t, rx, ry, rvx, rvy);
     // Ties go to the lower index, so the choice does not depend on the order cells are visited in.
@@ -62,7 +65,7 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
       best.neighbour = j;
       best.rx = rx, best.ry = ry, best.vx = rvx, best.vy = rvy;
     }
-  });
+  }
   if (w.params().scenario == Scenario::lane) {
     // A road edge is a static obstacle of the road: its nearest point is straight across, and it
     // moves relative to the agent at minus the agent's lateral road-frame velocity.
@@ -162,23 +165,22 @@ void raw_features(const World& w, const Sensing& s, FeatureMatrix& X) {
     col[5] = w.heading_y(i);
     col[6] = w.desired_speed(i) * inv_c;
     long count = 0;
-    w.cells().for_each_near(px[i], py[i], [&](std::uint32_t j) {
-      if (j == i) return;
+    for (const std::uint32_t j : w.neighbours(i)) {
       const float rx = static_cast<float>(static_cast<std::int32_t>(px[j] - px[i])) * ux;
       const float ry = static_cast<float>(static_cast<std::int32_t>(py[j] - py[i])) * uy;
       const float d2 = rx * rx + ry * ry;
-      if (d2 > rho2) return;
+      if (d2 > rho2) continue;
       // Insertion into the K nearest, ordered by (distance, index): independent of visiting order.
       Near cand{d2, j, rx, ry};
       long pos = count < k_max ? count++ : k_max;
-      if (pos == k_max && !(d2 < nearest[k_max - 1].d2 || (d2 == nearest[k_max - 1].d2 && j < nearest[k_max - 1].j))) return;
+      if (pos == k_max && !(d2 < nearest[k_max - 1].d2 || (d2 == nearest[k_max - 1].d2 && j < nearest[k_max - 1].j))) continue;
       if (pos == k_max) pos = k_max - 1;
       while (pos > 0 && (d2 < nearest[pos - 1].d2 || (d2 == nearest[pos - 1].d2 && j < nearest[pos - 1].j))) {
         nearest[pos] = nearest[pos - 1];
         --pos;
       }
       nearest[pos] = cand;
-    });
+    }
     for (long k = 0; k < k_max; ++k) {
       const long row = 7 + 5 * k;
       if (k >= count) {

@@ -28,13 +28,16 @@ World::World(const WorldParams& params)
       box_(box_size(p_)),
       unit_x_(box_.x / kUnitsPerBox),
       unit_y_(box_.y / kUnitsPerBox),
-      cells_(box_.x, box_.y, p_.sensing_radius + p_.radius) {
+      cells_(box_.x, box_.y, p_.sensing_radius + 2 * p_.radius) {
   const std::size_t n = static_cast<std::size_t>(p_.particles);
   for (auto* v : {&px_, &py_}) v->assign(n, 0);
   for (auto* v : {&vx_, &vy_}) v->assign(n, 0);
   for (auto* v : {&hx_, &hy_, &speed_, &reward_, &progress_}) v->assign(n, 0.0f);
   for (auto* v : {&dpx_, &dpy_, &dvx_, &dvy_}) v->assign(n, 0);
   hits_.assign(n, 0);
+  neighbour_start_.assign(n + 1, 0);
+  built_px_.assign(n, 0);
+  built_py_.assign(n, 0);
   boost_x_ = to_units(p_.boost_x, velocity_unit_x());
   boost_y_ = to_units(p_.boost_y, velocity_unit_y());
 }
@@ -74,7 +77,7 @@ void World::reset(std::uint64_t seed) {
   }
   steps_ = 0;
   contacts_.clear();
-  cells_.build(px_, py_);
+  build_neighbours();
 }
 
 void World::set_state(std::span<const ParticleState> state) {
@@ -93,7 +96,52 @@ void World::set_state(std::span<const ParticleState> state) {
   }
   steps_ = 0;
   contacts_.clear();
+  build_neighbours();
+}
+
+void World::build_neighbours() {
   cells_.build(px_, py_);
+  const std::size_t n = size();
+  const double reach = p_.sensing_radius + 2 * p_.radius, reach2 = reach * reach;
+  const double ux = unit_x_, uy = unit_y_;
+  neighbours_.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    neighbour_start_[i] = static_cast<std::uint32_t>(neighbours_.size());
+    const std::uint32_t xi = px_[i], yi = py_[i];
+    cells_.for_each_near(xi, yi, [&](std::uint32_t j) {
+      if (j == i) return;
+      const double rx = static_cast<std::int32_t>(px_[j] - xi) * ux, ry = static_cast<std::int32_t>(py_[j] - yi) * uy;
+      if (rx * rx + ry * ry <= reach2) neighbours_.push_back(j);
+    });
+    // Cells are visited in an order that depends on the frame; the sorted list does not.
+    std::sort(neighbours_.begin() + neighbour_start_[i], neighbours_.end());
+  }
+  neighbour_start_[n] = static_cast<std::uint32_t>(neighbours_.size());
+  const auto shift_x = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_x_) * steps_);
+  const auto shift_y = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_y_) * steps_);
+  for (std::size_t i = 0; i < n; ++i) {
+    built_px_[i] = px_[i] - shift_x;
+    built_py_[i] = py_[i] - shift_y;
+  }
+  ++rebuilds_;
+}
+
+// Stale when some particle moved more than R in the road frame since the build: two particles
+// then closed in by at most 2R, and the list (reach: sensing radius + 2R) still holds every pair
+// within the sensing radius. Integer arithmetic on road-frame positions: the same in every frame.
+bool World::neighbours_stale() const {
+  const auto shift_x = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_x_) * steps_);
+  const auto shift_y = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_y_) * steps_);
+  const double limit_x = p_.radius / unit_x_, limit_y = p_.radius / unit_y_;
+  const double lx2 = limit_x * limit_x, ly2 = limit_y * limit_y;
+  const double ratio = lx2 / ly2;  // compare dx^2 + ratio dy^2 with lx^2 (units differ per axis)
+  double worst = 0;
+  for (std::size_t i = 0; i < size(); ++i) {
+    const double dx = static_cast<std::int32_t>(px_[i] - shift_x - built_px_[i]);
+    const double dy = static_cast<std::int32_t>(py_[i] - shift_y - built_py_[i]);
+    worst = std::max(worst, dx * dx + ratio * dy * dy);
+  }
+  return worst > lx2;
 }
 
 void World::limit_speed(std::size_t i) {
@@ -128,9 +176,11 @@ StepEvents World::step(std::span<const float> ax, std::span<const float> ay) {
     hits_[i] = 0;
   }
   StepEvents events;
-  cells_.build(px_, py_);
+  ++steps_;
+  if (neighbours_stale()) build_neighbours();
   resolve_contacts(events);
   if (p_.scenario == Scenario::lane) apply_edges(events);
+  if (neighbours_stale()) build_neighbours();
   const float penalty = static_cast<float>(p_.collision_penalty);
   for (std::size_t i = 0; i < n; ++i) {
     const double ux = road_vx(i), uy = road_vy(i);
@@ -138,7 +188,6 @@ StepEvents World::step(std::span<const float> ax, std::span<const float> ay) {
     progress_[i] = progress;
     reward_[i] = std::min(progress, 1.0f) - penalty * static_cast<float>(hits_[i]);
   }
-  ++steps_;
   return events;
 }
 
@@ -157,12 +206,14 @@ void World::resolve_contacts(StepEvents& events) {
   new_contacts_.clear();
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t xi = px_[i], yi = py_[i];
-    cells_.for_each_near(xi, yi, [&](std::uint32_t j) {
-      if (j <= i) return;
+    const auto near = neighbours(i);
+    // The list is sorted: the partners j > i are its tail.
+    for (auto it = std::upper_bound(near.begin(), near.end(), static_cast<std::uint32_t>(i)); it != near.end(); ++it) {
+      const std::uint32_t j = *it;
       const double rx = static_cast<std::int32_t>(px_[j] - xi) * ux;
       const double ry = static_cast<std::int32_t>(py_[j] - yi) * uy;
       const double d2 = rx * rx + ry * ry;
-      if (d2 >= diameter2) return;
+      if (d2 >= diameter2) continue;
       any = true;
       const double d = std::sqrt(d2);
       const double nx = d > 0 ? rx / d : 1.0, ny = d > 0 ? ry / d : 0.0;
@@ -179,26 +230,26 @@ void World::resolve_contacts(StepEvents& events) {
       }
       const double vn = static_cast<std::int32_t>(vx_[j] - vx_[i]) * vux * nx +
                         static_cast<std::int32_t>(vy_[j] - vy_[i]) * vuy * ny;
-      if (vn >= 0) return;  // touching but separating: no impulse
+      if (vn >= 0) continue;  // touching but separating: no impulse
       // Inelastic along the line of centres: the approaching component is removed, shared equally.
       const auto jx = static_cast<std::int64_t>(std::lround(0.5 * vn * nx / vux));
       const auto jy = static_cast<std::int64_t>(std::lround(0.5 * vn * ny / vuy));
       dvx_[i] += jx, dvy_[i] += jy, dvx_[j] -= jx, dvy_[j] -= jy;
-    });
+    }
   }
   // Visiting order depends on the cells (and so on the frame); the sorted set does not.
   std::sort(new_contacts_.begin(), new_contacts_.end());
   contacts_.swap(new_contacts_);
   if (!any) return;
-  // A particle in several contacts moves at most R/2 per step (the rest is resolved next step), so
-  // that the cell list built before the corrections still finds every neighbour within the
-  // sensing radius (cells are sensing radius + R wide).
+  // A particle in several contacts moves at most R/2 per step (the rest is resolved next step):
+  // corrections stay small next to the neighbour list's skin (world.hpp).
   const double max_shift = 0.5 * p_.radius;
   for (std::size_t i = 0; i < n; ++i) {
     std::int64_t sx = dpx_[i], sy = dpy_[i];
-    const double shift = std::hypot(static_cast<double>(sx) * ux, static_cast<double>(sy) * uy);
-    if (shift > max_shift) {
-      const double s = max_shift / shift;
+    if (sx == 0 && sy == 0 && dvx_[i] == 0 && dvy_[i] == 0) continue;
+    const double shift2 = static_cast<double>(sx) * ux * static_cast<double>(sx) * ux + static_cast<double>(sy) * uy * static_cast<double>(sy) * uy;
+    if (shift2 > max_shift * max_shift) {
+      const double s = max_shift / std::sqrt(shift2);
       sx = std::llround(static_cast<double>(sx) * s);
       sy = std::llround(static_cast<double>(sy) * s);
     }

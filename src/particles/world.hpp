@@ -56,6 +56,14 @@ class World {
   std::size_t size() const { return px_.size(); }
   long steps() const { return steps_; }
   const CellList& cells() const { return cells_; }
+  /// Every particle within sensing radius + 2R of particle i when the list was built, in increasing
+  /// index order (a Verlet list). It is rebuilt whenever a particle has moved more than R in the
+  /// road frame since, so it always holds every neighbour within the sensing radius (and every
+  /// overlapping pair). Its content and order never depend on the frame.
+  std::span<const std::uint32_t> neighbours(std::size_t i) const {
+    return {neighbours_.data() + neighbour_start_[i], neighbours_.data() + neighbour_start_[i + 1]};
+  }
+  long neighbour_rebuilds() const { return rebuilds_; }
   BoxSize box() const { return box_; }
 
   // Fixed-point state and its units.
@@ -102,6 +110,8 @@ class World {
   void resolve_contacts(StepEvents& events);
   void apply_edges(StepEvents& events);
   void limit_speed(std::size_t i);
+  void build_neighbours();
+  bool neighbours_stale() const;
 
   WorldParams p_;
   BoxSize box_;
@@ -118,6 +128,9 @@ class World {
   // is a new contact, so two particles pushing against each other count once, not every step.
   std::vector<std::uint64_t> contacts_, new_contacts_;
   CellList cells_;
+  std::vector<std::uint32_t> neighbour_start_, neighbours_;
+  std::vector<std::uint32_t> built_px_, built_py_;  // road-frame positions when the list was built
+  long rebuilds_ = 0;
 };
 
 }  // namespace ldyn::particles
