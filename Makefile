@@ -15,6 +15,10 @@ demo:
 	$(LDYN) optimize --config examples/demo-rotated-quadratic.toml
 	$(LDYN) train --config examples/train-compare-multiplication.toml
 	$(LDYN) thermo --config examples/thermo-multiplication.toml
+	$(LDYN) particles run --config examples/particles-run.toml
+	$(LDYN) particles run --config examples/particles-run.toml --boost 3,-2 --json out/particles-eval-boosted.json
+	$(LDYN) particles run --config examples/particles-run.toml --policy random --json out/particles-eval-random.json
+	$(LDYN) particles render --config examples/particles-render.toml $$(command -v ffmpeg >/dev/null || echo --out out/particles-frames/)
 
 build:
 	@scripts/install-deps.sh build

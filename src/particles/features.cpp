@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace ldyn::particles {
 namespace {
@@ -22,7 +23,8 @@ inline float threat_of(float rx, float ry, float vx, float vy, float contact, fl
   const float tau = v2 > 0 ? std::clamp(-rv / v2, 0.0f, horizon) : 0.0f;
   const float cx = rx + vx * tau, cy = ry + vy * tau;
   const float miss = std::sqrt(cx * cx + cy * cy) - contact;
-  return (1 - tau / horizon) * std::clamp(1 - miss * inv_margin, 0.0f, 1.0f);
+  const float gap = std::sqrt(rx * rx + ry * ry) - contact;
+  return std::max(std::clamp(1 - gap * inv_margin, 0.0f, 1.0f), (1 - tau / horizon) * std::clamp(1 - miss * inv_margin, 0.0f, 1.0f));
 }
 
 // Scans the neighbours of i and the lane's edges; calls nothing, returns the best candidate.
@@ -34,38 +36,78 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
   const float rho2 = static_cast<float>(s.sensing_radius * s.sensing_radius);
   const float horizon = static_cast<float>(s.horizon), inv_margin = static_cast<float>(1 / s.margin);
   const float diameter = static_cast<float>(2 * w.params().radius);
-  const float far2 = (diameter + static_cast<float>(s.margin)) * (diameter + static_cast<float>(s.margin));
   const std::uint32_t xi = px[i], yi = py[i];
   const std::int32_t vxi = vx[i], vyi = vy[i];
   Threat best;
   float best_s = 0;
   std::int64_t sum[4] = {0, 0, 0, 0};
+  // Stage 1: relative positions and velocities of the whole neighbour list (exact integer
+  // differences, then scaled). Stage 2: the threat of every one, without branches, so that the
+  // loop vectorizes. Stage 3: the sums and the most threatening. Each stage sees the list in its
+  // (frame-independent) index order.
+  const auto near = w.neighbours(i);
+  const std::size_t m = near.size();
+  // Padded to whole SIMD registers with far, still entries (threat 0): lists are short (a few
+  // neighbours), and a loop shorter than one register would run entirely in its scalar remainder.
+  constexpr std::size_t kLanes = 16;
+  const std::size_t padded = (m + kLanes - 1) / kLanes * kLanes;
+  thread_local std::vector<float> stage;
+  if (stage.size() < 5 * padded) stage.resize(5 * padded + 5 * kLanes);
+  float* RX = stage.data();
+  float* RY = RX + padded;
+  float* VX = RY + padded;
+  float* VY = VX + padded;
+  float* T = VY + padded;
+  for (std::size_t k = m; k < padded; ++k) RX[k] = RY[k] = 1e6f, VX[k] = VY[k] = 0.0f;
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::uint32_t j = near[k];
+    RX[k] = static_cast<float>(static_cast<std::int32_t>(px[j] - xi)) * ux;
+    RY[k] = static_cast<float>(static_cast<std::int32_t>(py[j] - yi)) * uy;
+    VX[k] = static_cast<float>(vx[j] - vxi) * vux;
+    VY[k] = static_cast<float>(vy[j] - vyi) * vuy;
+  }
+  const float inv_horizon = 1 / horizon;
+#pragma omp simd
+  for (std::size_t k = 0; k < padded; ++k) {
+    const float rx = RX[k], ry = RY[k], wx = VX[k], wy = VY[k];
+    const float r2 = rx * rx + ry * ry, v2 = wx * wx + wy * wy, rv = rx * wx + ry * wy;
+    const float tau = std::clamp(-rv / std::max(v2, 1e-30f), 0.0f, horizon);
+    const float cx = rx + wx * tau, cy = ry + wy * tau;
+    const float miss = std::sqrt(cx * cx + cy * cy) - diameter;
+    const float gap = std::sqrt(r2) - diameter;
+    const float t = std::max(std::clamp(1 - gap * inv_margin, 0.0f, 1.0f),
+                             (1 - tau * inv_horizon) * std::clamp(1 - miss * inv_margin, 0.0f, 1.0f));
+    T[k] = r2 <= rho2 ? t : 0.0f;
+  }
+  std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;  // at most 2^20 per term: no overflow below 2^11 neighbours
+#pragma omp simd reduction(+ : a0, a1, a2, a3)
+  for (std::size_t k = 0; k < padded; ++k) {
+    const float t = T[k];
+    const float rx = RX[k], ry = RY[k];
+    const float r = std::sqrt(rx * rx + ry * ry);
+    const float tr = r > 0 ? t / r : 0.0f;
+    // Truncation toward zero: an exact function of the term (visiting order cannot matter).
+    a0 += static_cast<std::int32_t>(tr * rx * kSumScale);
+    a1 += static_cast<std::int32_t>(tr * ry * kSumScale);
+    a2 += static_cast<std::int32_t>(t * VX[k] * kSumScale);
+    a3 += static_cast<std::int32_t>(t * VY[k] * kSumScale);
+  }
+  sum[0] = a0, sum[1] = a1, sum[2] = a2, sum[3] = a3;
+  for (std::size_t k = 0; k < m; ++k)
+    if (T[k] > best_s) {  // strict: ties keep the first, the lower index (the list is sorted)
+      best_s = T[k];
+      best.neighbour = near[k];
+      best.rx = RX[k], best.ry = RY[k], best.vx = VX[k], best.vy = VY[k];
+    }
   auto accumulate = [&sum](float t, float rx, float ry, float rvx, float rvy) {
     if (t <= 0) return;
     const float r = std::sqrt(rx * rx + ry * ry);
     const float tr = r > 0 ? t / r : 0.0f;
-    // Truncation, not rounding: as exact a function of the term, and a single instruction.
     sum[0] += static_cast<std::int64_t>(tr * rx * kSumScale);
     sum[1] += static_cast<std::int64_t>(tr * ry * kSumScale);
     sum[2] += static_cast<std::int64_t>(t * rvx * kSumScale);
     sum[3] += static_cast<std::int64_t>(t * rvy * kSumScale);
   };
-  for (const std::uint32_t j : w.neighbours(i)) {
-    const float rx = static_cast<float>(static_cast<std::int32_t>(px[j] - xi)) * ux;
-    const float ry = static_cast<float>(static_cast<std::int32_t>(py[j] - yi)) * uy;
-    if (rx * rx + ry * ry > rho2) continue;
-    const float rvx = static_cast<float>(vx[j] - vxi) * vux, rvy = static_cast<float>(vy[j] - vyi) * vuy;
-    // Receding and already beyond contact + margin: closest now, no threat (most neighbours).
-    if (rx * rvx + ry * rvy >= 0 && rx * rx + ry * ry >= far2) continue;
-    const float t = threat_of(rx, ry, rvx, rvy, diameter, horizon, inv_margin);
-    accumulate(t, rx, ry, rvx, rvy);
-    // Ties go to the lower index, so the choice does not depend on the order cells are visited in.
-    if (t > best_s || (t == best_s && t > 0 && static_cast<long>(j) < best.neighbour)) {
-      best_s = t;
-      best.neighbour = j;
-      best.rx = rx, best.ry = ry, best.vx = rvx, best.vy = rvy;
-    }
-  }
   if (w.params().scenario == Scenario::lane) {
     // A road edge is a static obstacle of the road: its nearest point is straight across, and it
     // moves relative to the agent at minus the agent's lateral road-frame velocity.

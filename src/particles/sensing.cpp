@@ -35,7 +35,11 @@ PairInvariants pair_invariants(double rx, double ry, double vx, double vy, doubl
   p.time_to_closest = v2 > 0 ? std::clamp(-rv / v2, 0.0, s.horizon) : 0;
   const double cx = rx + vx * p.time_to_closest, cy = ry + vy * p.time_to_closest;
   p.miss_gap = std::sqrt(cx * cx + cy * cy) - contact;
-  p.threat = (1 - p.time_to_closest / s.horizon) * std::clamp(1 - p.miss_gap / s.margin, 0.0, 1.0);
+  // Close now, or close soon: a neighbour drifting slowly into contact has its closest approach
+  // beyond the horizon, but it is a threat all the same.
+  const double now = std::clamp(1 - (p.distance - contact) / s.margin, 0.0, 1.0);
+  const double soon = (1 - p.time_to_closest / s.horizon) * std::clamp(1 - p.miss_gap / s.margin, 0.0, 1.0);
+  p.threat = std::max(now, soon);
   return p;
 }
 

@@ -6,8 +6,9 @@
 // v = v_j - v_i (unchanged by translations and boosts; the scalars also by rotations):
 //   distance |r|, closing speed -r.v/|r|, time to closest approach tau = clamp(-r.v/|v|^2, 0, T),
 //   miss gap m = |r + v tau| - contact distance (2R for two discs, R for a disc and a road edge).
-// Threat s = (1 - tau/T) * clamp(1 - m/margin, 0, 1): 1 for a contact now, 0 for anything that
-// stays more than `margin` away over the horizon T. The most threatening neighbour (largest s,
+// Threat s = max(clamp(1 - g/margin, 0, 1), (1 - tau/T) clamp(1 - m/margin, 0, 1)), g = |r| - contact
+// the gap now: close now, or close at the closest approach soon. 1 for a contact, 0 for anything
+// that stays more than `margin` away over the horizon T. The most threatening neighbour (largest s,
 // ties to the lower index) is one permutation-invariant aggregate, the threat-weighted sum over all
 // neighbours the other (the default; see Aggregate).
 //

@@ -25,8 +25,8 @@ struct TrainOptions {
   PolicyKind policy = PolicyKind::invariant;
   long hidden = 8;
   LearnerKind learner = LearnerKind::es;
-  long iterations = 100;
-  long episode_steps = 300;
+  long iterations = 300;
+  long episode_steps = 1000;
   std::uint64_t seed = 1;
   std::string optimizer = "adam";
   double lr = 0.03;

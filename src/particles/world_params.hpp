@@ -24,11 +24,11 @@ struct WorldParams {
   double lane_width = 12;           ///< lane: distance between the road edges
   double cruise_speed = 1;          ///< c: the desired speed (the unit of speed)
   double speed_spread = 0;          ///< desired speeds c_i = c (1 + spread u), u uniform in [-1, 1]
-  double initial_speed = 1;         ///< initial road-frame velocity = initial_speed * c_i d_i
+  double initial_speed = 0;         ///< initial road-frame velocity = initial_speed * c_i d_i (at rest)
   double max_speed = 1.5;           ///< road-frame speed limit, in units of c
   double max_acceleration = 1;      ///< |a| <= a_max (length / time^2)
   double dt = 0.1;                  ///< time step
-  double collision_penalty = 10;    ///< reward lost per collision (and per edge hit on the lane)
+  double collision_penalty = 200;   ///< reward lost per collision (and per edge hit on the lane)
   double sensing_radius = 6;        ///< the cell list guarantees every neighbour within it is seen
   double boost_x = 0, boost_y = 0;  ///< velocity of the road in the frame of the simulation
 };

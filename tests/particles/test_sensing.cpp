@@ -38,6 +38,11 @@ TEST(ParticleInvariants, ClosedForms) {
   EXPECT_DOUBLE_EQ(p.time_to_closest, 0);
   EXPECT_NEAR(p.miss_gap, std::sqrt(34.0) - 2, 1e-12);
   EXPECT_DOUBLE_EQ(p.threat, 0);
+  // Drifting slowly into contact: the closest approach is beyond the horizon, the gap now (0.5,
+  // a quarter of the margin) makes the threat.
+  p = pair_invariants(2.5, 0, -0.01, 0, 2, s);
+  EXPECT_DOUBLE_EQ(p.time_to_closest, 10);
+  EXPECT_NEAR(p.threat, 0.75, 1e-12);
   // Beyond the horizon the time is clamped and the threat vanishes.
   p = pair_invariants(50, 0, -1, 0, 2, s);
   EXPECT_DOUBLE_EQ(p.time_to_closest, 10);
