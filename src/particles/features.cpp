@@ -9,12 +9,6 @@
 namespace ldyn::particles {
 namespace {
 
-// The threat of one candidate, in float (the hot loop). Mirrors pair_invariants().
-struct Candidate {
-  float threat;
-  float rx, ry, vx, vy;
-};
-
 // Fixed-point scale of the threat-weighted sums (2^20: 1e-6 resolution, no overflow below 1e12 terms).
 constexpr float kSumScale = 1048576.0f;
 
@@ -27,48 +21,43 @@ inline float threat_of(float rx, float ry, float vx, float vy, float contact, fl
   return std::max(std::clamp(1 - gap * inv_margin, 0.0f, 1.0f), (1 - tau / horizon) * std::clamp(1 - miss * inv_margin, 0.0f, 1.0f));
 }
 
-// Scans the neighbours of i and the lane's edges; calls nothing, returns the best candidate.
-Threat scan(const World& w, const Sensing& s, std::size_t i) {
+// The threats of every particle, in three passes over the whole neighbour list (CSR, each
+// particle's entries in index order): (1) relative positions and velocities of every entry, exact
+// integer differences then scaled; (2) the threat of every entry, one long branch-free loop that
+// vectorizes; (3) per particle, the threat-weighted sums and the most threatening entry, then the
+// lane's edges. Nothing depends on the order cells were visited in, so nothing on the frame.
+void scan_all(const World& w, const Sensing& s, std::vector<Threat>& out) {
   const auto px = w.px(), py = w.py();
   const auto vx = w.vx(), vy = w.vy();
+  const auto start = w.neighbour_start();
+  const auto entries = w.neighbour_entries();
+  const std::size_t n = w.size(), m = entries.size();
   const float ux = static_cast<float>(w.unit_x()), uy = static_cast<float>(w.unit_y());
   const float vux = static_cast<float>(w.velocity_unit_x()), vuy = static_cast<float>(w.velocity_unit_y());
   const float rho2 = static_cast<float>(s.sensing_radius * s.sensing_radius);
   const float horizon = static_cast<float>(s.horizon), inv_margin = static_cast<float>(1 / s.margin);
-  const float diameter = static_cast<float>(2 * w.params().radius);
-  const std::uint32_t xi = px[i], yi = py[i];
-  const std::int32_t vxi = vx[i], vyi = vy[i];
-  Threat best;
-  float best_s = 0;
-  std::int64_t sum[4] = {0, 0, 0, 0};
-  // Stage 1: relative positions and velocities of the whole neighbour list (exact integer
-  // differences, then scaled). Stage 2: the threat of every one, without branches, so that the
-  // loop vectorizes. Stage 3: the sums and the most threatening. Each stage sees the list in its
-  // (frame-independent) index order.
-  const auto near = w.neighbours(i);
-  const std::size_t m = near.size();
-  // Padded to whole SIMD registers with far, still entries (threat 0): lists are short (a few
-  // neighbours), and a loop shorter than one register would run entirely in its scalar remainder.
-  constexpr std::size_t kLanes = 16;
-  const std::size_t padded = (m + kLanes - 1) / kLanes * kLanes;
-  thread_local std::vector<float> stage;
-  if (stage.size() < 5 * padded) stage.resize(5 * padded + 5 * kLanes);
-  float* RX = stage.data();
-  float* RY = RX + padded;
-  float* VX = RY + padded;
-  float* VY = VX + padded;
-  float* T = VY + padded;
-  for (std::size_t k = m; k < padded; ++k) RX[k] = RY[k] = 1e6f, VX[k] = VY[k] = 0.0f;
-  for (std::size_t k = 0; k < m; ++k) {
-    const std::uint32_t j = near[k];
-    RX[k] = static_cast<float>(static_cast<std::int32_t>(px[j] - xi)) * ux;
-    RY[k] = static_cast<float>(static_cast<std::int32_t>(py[j] - yi)) * uy;
-    VX[k] = static_cast<float>(vx[j] - vxi) * vux;
-    VY[k] = static_cast<float>(vy[j] - vyi) * vuy;
-  }
   const float inv_horizon = 1 / horizon;
+  const float diameter = static_cast<float>(2 * w.params().radius);
+  thread_local std::vector<float> stage;  // grows to the largest list seen, then never allocates
+  if (stage.size() < 5 * m) stage.resize(5 * m + 64);
+  float* RX = stage.data();
+  float* RY = RX + m;
+  float* VX = RY + m;
+  float* VY = VX + m;
+  float* T = VY + m;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t xi = px[i], yi = py[i];
+    const std::int32_t vxi = vx[i], vyi = vy[i];
+    for (std::size_t k = start[i]; k < start[i + 1]; ++k) {
+      const std::uint32_t j = entries[k];
+      RX[k] = static_cast<float>(static_cast<std::int32_t>(px[j] - xi)) * ux;
+      RY[k] = static_cast<float>(static_cast<std::int32_t>(py[j] - yi)) * uy;
+      VX[k] = static_cast<float>(vx[j] - vxi) * vux;
+      VY[k] = static_cast<float>(vy[j] - vyi) * vuy;
+    }
+  }
 #pragma omp simd
-  for (std::size_t k = 0; k < padded; ++k) {
+  for (std::size_t k = 0; k < m; ++k) {
     const float rx = RX[k], ry = RY[k], wx = VX[k], wy = VY[k];
     const float r2 = rx * rx + ry * ry, v2 = wx * wx + wy * wy, rv = rx * wx + ry * wy;
     const float tau = std::clamp(-rv / std::max(v2, 1e-30f), 0.0f, horizon);
@@ -79,65 +68,66 @@ Threat scan(const World& w, const Sensing& s, std::size_t i) {
                              (1 - tau * inv_horizon) * std::clamp(1 - miss * inv_margin, 0.0f, 1.0f));
     T[k] = r2 <= rho2 ? t : 0.0f;
   }
-  std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;  // at most 2^20 per term: no overflow below 2^11 neighbours
-#pragma omp simd reduction(+ : a0, a1, a2, a3)
-  for (std::size_t k = 0; k < padded; ++k) {
-    const float t = T[k];
-    const float rx = RX[k], ry = RY[k];
-    const float r = std::sqrt(rx * rx + ry * ry);
-    const float tr = r > 0 ? t / r : 0.0f;
-    // Truncation toward zero: an exact function of the term (visiting order cannot matter).
-    a0 += static_cast<std::int32_t>(tr * rx * kSumScale);
-    a1 += static_cast<std::int32_t>(tr * ry * kSumScale);
-    a2 += static_cast<std::int32_t>(t * VX[k] * kSumScale);
-    a3 += static_cast<std::int32_t>(t * VY[k] * kSumScale);
-  }
-  sum[0] = a0, sum[1] = a1, sum[2] = a2, sum[3] = a3;
-  for (std::size_t k = 0; k < m; ++k)
-    if (T[k] > best_s) {  // strict: ties keep the first, the lower index (the list is sorted)
-      best_s = T[k];
-      best.neighbour = near[k];
-      best.rx = RX[k], best.ry = RY[k], best.vx = VX[k], best.vy = VY[k];
-    }
-  auto accumulate = [&sum](float t, float rx, float ry, float rvx, float rvy) {
-    if (t <= 0) return;
-    const float r = std::sqrt(rx * rx + ry * ry);
-    const float tr = r > 0 ? t / r : 0.0f;
-    sum[0] += static_cast<std::int64_t>(tr * rx * kSumScale);
-    sum[1] += static_cast<std::int64_t>(tr * ry * kSumScale);
-    sum[2] += static_cast<std::int64_t>(t * rvx * kSumScale);
-    sum[3] += static_cast<std::int64_t>(t * rvy * kSumScale);
-  };
-  if (w.params().scenario == Scenario::lane) {
-    // A road edge is a static obstacle of the road: its nearest point is straight across, and it
-    // moves relative to the agent at minus the agent's lateral road-frame velocity.
-    const float y = static_cast<float>(w.y(i)), u_y = static_cast<float>(w.road_vy(i));
-    const float width = static_cast<float>(w.params().lane_width), radius = static_cast<float>(w.params().radius);
-    const float rho = static_cast<float>(s.sensing_radius);
-    for (int edge = 0; edge < 2; ++edge) {
-      const float ry = edge == 0 ? -y : width - y;
-      if (std::abs(ry) > rho) continue;
-      const float t = threat_of(0, ry, 0, -u_y, radius, horizon, inv_margin);
-      accumulate(t, 0, ry, 0, -u_y);
-      if (t > best_s) {
+  out.resize(n);
+  const bool lane = w.params().scenario == Scenario::lane;
+  for (std::size_t i = 0; i < n; ++i) {
+    Threat best;
+    float best_s = 0;
+    // Fixed point (2^-20), truncated toward zero: an exact function of each term, so the sum does
+    // not depend on the order of its terms; at most 2^20 per term, no overflow below 2^11 terms.
+    std::int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (std::size_t k = start[i]; k < start[i + 1]; ++k) {
+      const float t = T[k];
+      if (t <= 0) continue;
+      const float rx = RX[k], ry = RY[k];
+      const float r = std::sqrt(rx * rx + ry * ry);
+      const float tr = r > 0 ? t / r : 0.0f;
+      a0 += static_cast<std::int32_t>(tr * rx * kSumScale);
+      a1 += static_cast<std::int32_t>(tr * ry * kSumScale);
+      a2 += static_cast<std::int32_t>(t * VX[k] * kSumScale);
+      a3 += static_cast<std::int32_t>(t * VY[k] * kSumScale);
+      if (t > best_s) {  // strict: ties keep the first, the lower index (the list is sorted)
         best_s = t;
-        best.neighbour = static_cast<long>(w.size()) + edge;
-        best.rx = 0, best.ry = ry, best.vx = 0, best.vy = -u_y;
+        best.neighbour = entries[k];
+        best.rx = rx, best.ry = ry, best.vx = VX[k], best.vy = VY[k];
       }
     }
+    if (lane) {
+      // A road edge is a static obstacle of the road: its nearest point is straight across, and it
+      // moves relative to the agent at minus the agent's lateral road-frame velocity.
+      const float y = static_cast<float>(w.y(i)), u_y = static_cast<float>(w.road_vy(i));
+      const float width = static_cast<float>(w.params().lane_width), radius = static_cast<float>(w.params().radius);
+      const float rho = static_cast<float>(s.sensing_radius);
+      for (int edge = 0; edge < 2; ++edge) {
+        const float ry = edge == 0 ? -y : width - y;
+        if (std::abs(ry) > rho) continue;
+        const float t = threat_of(0, ry, 0, -u_y, radius, horizon, inv_margin);
+        if (t <= 0) continue;
+        const float tr = t / std::abs(ry);
+        a1 += static_cast<std::int32_t>(tr * ry * kSumScale);
+        a3 += static_cast<std::int32_t>(t * -u_y * kSumScale);
+        if (t > best_s) {
+          best_s = t;
+          best.neighbour = static_cast<long>(n) + edge;
+          best.rx = 0, best.ry = ry, best.vx = 0, best.vy = -u_y;
+        }
+      }
+    }
+    best.invariants.threat = best_s;
+    best.sum_rx = static_cast<double>(a0) / kSumScale;
+    best.sum_ry = static_cast<double>(a1) / kSumScale;
+    best.sum_vx = static_cast<double>(a2) / kSumScale;
+    best.sum_vy = static_cast<double>(a3) / kSumScale;
+    out[i] = best;
   }
-  best.invariants.threat = best_s;
-  best.sum_rx = static_cast<double>(sum[0]) / kSumScale;
-  best.sum_ry = static_cast<double>(sum[1]) / kSumScale;
-  best.sum_vx = static_cast<double>(sum[2]) / kSumScale;
-  best.sum_vy = static_cast<double>(sum[3]) / kSumScale;
-  return best;
 }
 
 }  // namespace
 
 Threat most_threatening(const World& world, const Sensing& sensing, std::size_t i) {
-  Threat t = scan(world, sensing, i);
+  std::vector<Threat> all;
+  scan_all(world, sensing, all);
+  Threat t = all[i];
   if (t.neighbour >= 0) {
     const bool edge = t.neighbour >= static_cast<long>(world.size());
     t.invariants = pair_invariants(t.rx, t.ry, t.vx, t.vy, (edge ? 1 : 2) * world.params().radius, sensing);
@@ -149,6 +139,8 @@ void invariant_features(const World& w, const Sensing& s, FeatureMatrix& X) {
   const std::size_t n = w.size();
   if (X.rows() != kInvariantFeatures || X.cols() != static_cast<long>(n)) X.resize(kInvariantFeatures, static_cast<long>(n));
   const float inv_c = static_cast<float>(1 / w.params().cruise_speed);
+  thread_local std::vector<Threat> threats;
+  scan_all(w, s, threats);
   for (std::size_t i = 0; i < n; ++i) {
     const float hx = w.heading_x(i), hy = w.heading_y(i);  // e_par = (hx, hy), e_perp = (-hy, hx)
     const float ux = static_cast<float>(w.road_vx(i)), uy = static_cast<float>(w.road_vy(i));
@@ -156,7 +148,7 @@ void invariant_features(const World& w, const Sensing& s, FeatureMatrix& X) {
     auto col = X.col(static_cast<long>(i));
     col[0] = (ux * hx + uy * hy) * inv_ci - 1;
     col[1] = (-ux * hy + uy * hx) * inv_ci;
-    const Threat t = scan(w, s, i);
+    const Threat& t = threats[i];
     if (t.neighbour < 0) {
       col.tail<4>().setZero();
       continue;

@@ -33,6 +33,7 @@ struct Threat {
   /// axes. Summed as fixed-point integers, so the visiting order cannot change a bit.
   double sum_rx = 0, sum_ry = 0, sum_vx = 0, sum_vy = 0;
 };
+/// (Scans the whole world: for tests and analysis, not for loops over particles.)
 Threat most_threatening(const World& world, const Sensing& sensing, std::size_t i);
 
 }  // namespace ldyn::particles

@@ -144,12 +144,9 @@ bool World::neighbours_stale() const {
   return worst > lx2;
 }
 
-void World::limit_speed(std::size_t i) {
+void World::limit_speed(std::size_t i, double speed2) {
   const double vmax = p_.max_speed * p_.cruise_speed;
   const std::int32_t ux = vx_[i] - boost_x_, uy = vy_[i] - boost_y_;
-  const double sx = ux * velocity_unit_x(), sy = uy * velocity_unit_y();
-  const double speed2 = sx * sx + sy * sy;
-  if (speed2 <= vmax * vmax) return;
   const double scale = vmax / std::sqrt(speed2);
   vx_[i] = boost_x_ + static_cast<std::int32_t>(std::lround(ux * scale));
   vy_[i] = boost_y_ + static_cast<std::int32_t>(std::lround(uy * scale));
@@ -159,6 +156,8 @@ StepEvents World::step(std::span<const float> ax, std::span<const float> ay) {
   const std::size_t n = size();
   const double amax = p_.max_acceleration, dt = p_.dt;
   const double kx = dt / velocity_unit_x(), ky = dt / velocity_unit_y();
+  const double vux = velocity_unit_x(), vuy = velocity_unit_y();
+  const double vmax2 = p_.max_speed * p_.cruise_speed * p_.max_speed * p_.cruise_speed;
   for (std::size_t i = 0; i < n; ++i) {
     double a_x = ax[i], a_y = ay[i];
     if (!std::isfinite(a_x) || !std::isfinite(a_y)) a_x = a_y = 0;  // a broken policy brakes nothing
@@ -170,7 +169,9 @@ StepEvents World::step(std::span<const float> ax, std::span<const float> ay) {
     }
     vx_[i] += static_cast<std::int32_t>(std::lround(a_x * kx));
     vy_[i] += static_cast<std::int32_t>(std::lround(a_y * ky));
-    limit_speed(i);
+    const double sx = static_cast<std::int32_t>(vx_[i] - boost_x_) * vux, sy = static_cast<std::int32_t>(vy_[i] - boost_y_) * vuy;
+    const double speed2 = sx * sx + sy * sy;
+    if (speed2 > vmax2) limit_speed(i, speed2);  // rare: only at the speed limit
     px_[i] += static_cast<std::uint32_t>(vx_[i]);
     py_[i] += static_cast<std::uint32_t>(vy_[i]);
     hits_[i] = 0;

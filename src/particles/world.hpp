@@ -63,6 +63,9 @@ class World {
   std::span<const std::uint32_t> neighbours(std::size_t i) const {
     return {neighbours_.data() + neighbour_start_[i], neighbours_.data() + neighbour_start_[i + 1]};
   }
+  /// The same lists back to back (CSR): particle i's are entries [start[i], start[i + 1]).
+  std::span<const std::uint32_t> neighbour_start() const { return neighbour_start_; }
+  std::span<const std::uint32_t> neighbour_entries() const { return neighbours_; }
   long neighbour_rebuilds() const { return rebuilds_; }
   BoxSize box() const { return box_; }
 
@@ -109,7 +112,7 @@ class World {
  private:
   void resolve_contacts(StepEvents& events);
   void apply_edges(StepEvents& events);
-  void limit_speed(std::size_t i);
+  void limit_speed(std::size_t i, double speed2);
   void build_neighbours();
   bool neighbours_stale() const;
 

@@ -10,18 +10,14 @@
 #include <gtest/gtest.h>
 
 #include "cli_runner.hpp"
+#include "core/compressed_file.hpp"
 
 namespace {
 
 using ldyn::testing::run_cli;
 using ldyn::testing::temp_path;
 
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read(const std::filesystem::path& p) { return ldyn::read_text_file(p); }
 
 const std::string kTiny = " --particles 16 --episode-steps 20 --es-pairs 2 --quiet";
 
