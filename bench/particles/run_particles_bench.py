@@ -9,8 +9,9 @@ One run does:
      same world, budget and seeds (--train-seeds; one per policy and seed);
   2. `ldyn particles run` of each trained policy, of `random` and of `cruise` on --eval-seeds seeds
      (1000 steps each), in the simulation frame and boosted by V = (3, -2) cruise speeds;
-  3. the environment steps each policy needed to reach the raw policy's best return (curves
-     smoothed over 10 iterations);
+  3. the environment steps each policy needed to reach two returns: the raw policy's best, and
+     500 per 1000 steps (driving at half the return of a collision-free cruise); curves smoothed
+     over 10 iterations, averaged over training seeds;
   4. the Google Benchmark throughput of the world (bench/bench_particles.cpp), one thread;
 and replaces the sections between <!-- particles-goals --> markers in docs/particles.md and
 <!-- particles --> markers in docs/benchmarks.md (atomically), keeping every other byte.
@@ -102,7 +103,7 @@ def goals_section(args, results):
     lines = []
     lines.append(f"Measured by `/usr/bin/python3 bench/particles/run_particles_bench.py` on {time.strftime('%Y-%m-%d')} "
                  f"({results['machine']}). Training: evolution strategy, {args.iterations} iterations of "
-                 f"{results['episode_steps']}-step episodes, training seeds {args.train_seeds}; evaluation: "
+                 f"{results['episode_steps']}-step episodes (raw: {args.raw_iterations or args.iterations} iterations), training seeds {args.train_seeds}; evaluation: "
                  f"{args.eval_seeds} seeds (1000..{999 + args.eval_seeds}) of 1000 steps, default world "
                  f"(torus, N = 64, packing fraction 0.05, start at rest).")
     lines.append("")
@@ -116,12 +117,31 @@ def goals_section(args, results):
     lines.append("")
     lines.append(f"**Goal 1** (invariant < 1% of random's collisions at ≥ 80% of cruise speed): {100 * ratio_c:.2f}% of random's "
                  f"collisions at {inv['v_mean']:.3f} of cruise speed: **{'MET' if met1 else 'MISSED'}**.")
-    st = results["steps"]
     lines.append("")
-    lines.append(f"**Goal 2** (≥ 10× fewer environment steps than raw to the same return). Target: the raw policy's best "
-                 f"return (curves smoothed over 10 iterations, mean over training seeds) = {st['target']:.1f}. "
-                 f"Invariant reaches it after {fmt(st['invariant'], 0)} particle-steps, raw after {fmt(st['raw'], 0)} "
-                 f"(its whole budget: {st['budget']:.0f}); ratio {fmt(st['ratio'], 1)}×: **{'MET' if st['ratio'] and st['ratio'] >= GOAL_STEPS_RATIO else 'MISSED'}**.")
+    lines.append("**Goal 2** (≥ 10× fewer environment steps than raw to the same return). Returns are the per-iteration "
+                 "deterministic evaluations, smoothed over 10 iterations and averaged over the training seeds; steps are "
+                 "environment particle-steps of learning. The untrained (zero) policy of both kinds stands still: return 0.")
+    lines.append("")
+    lines.append("| target return (per particle per 1000 steps) | invariant reaches it after | raw reaches it after | ratio |")
+    lines.append("|---|---|---|---|")
+    met2 = False
+    for st in results["steps"]:
+        if st["raw"] is not None and st["invariant"]:
+            ratio = f"{st['raw'] / st['invariant']:.1f}×"
+        elif st["invariant"]:
+            ratio = f"> {st['raw_budget'] / st['invariant']:.1f}× (raw never, in its {st['raw_budget'] / 1e6:.0f} M)"
+        else:
+            ratio = "n/a"
+        if st.get("goal") and st["invariant"]:
+            met2 = (st["raw"] is None and st["raw_budget"] / st["invariant"] >= GOAL_STEPS_RATIO) or \
+                   (st["raw"] is not None and st["raw"] / st["invariant"] >= GOAL_STEPS_RATIO)
+        inv = f"{st['invariant'] / 1e6:.1f} M" if st["invariant"] else "never"
+        raw = f"{st['raw'] / 1e6:.1f} M" if st["raw"] is not None else f"never (budget {st['raw_budget'] / 1e6:.0f} M)"
+        lines.append(f"| {st['label']}: {st['target']:.1f} | {inv} | {raw} | {ratio} |")
+    lines.append("")
+    lines.append(f"Judged on the driving target (half the return of driving at the desired speed without a collision): "
+                 f"**{'MET' if met2 else 'MISSED'}**. The raw policy's own best lies below what standing still earns, so the "
+                 "first row compares how fast each gets past the initial dip of exploration, not how fast it learns to drive.")
     g = results["galilean"]
     lines.append("")
     lines.append(f"**Galilean test** (boost V = ({BOOST[0]:g}, {BOOST[1]:g}) cruise speeds, {args.eval_seeds} seeds): "
@@ -167,6 +187,7 @@ def main():
     ap.add_argument("--eval-seeds", type=int, default=10)
     ap.add_argument("--iterations", type=int, default=300)
     ap.add_argument("--episode-steps", type=int, default=1000)
+    ap.add_argument("--raw-iterations", type=int, default=0, help="a longer budget for the raw policy (default: --iterations)")
     ap.add_argument("--quick", action="store_true", help="a few iterations and seeds: checks the script, not the goals")
     ap.add_argument("--no-train", action="store_true", help="reuse the policies and curves of the previous run")
     ap.add_argument("--no-throughput", action="store_true")
@@ -181,10 +202,11 @@ def main():
     curves = {}
     for kind in ("invariant", "raw"):
         curves[kind] = []
+        iterations = args.raw_iterations if kind == "raw" and args.raw_iterations else args.iterations
         for s in seeds:
             csv, pol = out / f"{kind}-{s}.csv", out / f"{kind}-{s}.txt"
             if not args.no_train:
-                run([args.cli, "particles", "train", "--policy", kind, "--learner", "es", "--iterations", args.iterations,
+                run([args.cli, "particles", "train", "--policy", kind, "--learner", "es", "--iterations", iterations,
                      "--episode-steps", args.episode_steps, "--seed", s, "--quiet", "--out", csv, "--save", pol])
             curves[kind].append(read_curve(csv))
     results["eval"], results["galilean"] = {}, {}
@@ -210,10 +232,11 @@ def main():
         return [{"particle_steps": cs[0][i]["particle_steps"],
                  "eval_return": statistics.mean(c[i]["eval_return"] for c in cs)} for i in range(n)]
     inv_c, raw_c = mean_curve(curves["invariant"]), mean_curve(curves["raw"])
-    target = max(smoothed([r["eval_return"] for r in raw_c]))
-    si, sr = steps_to_reach(inv_c, target), steps_to_reach(raw_c, target)
-    results["steps"] = {"target": target, "invariant": si, "raw": sr, "budget": raw_c[-1]["particle_steps"],
-                        "ratio": (sr / si) if si and sr else None}
+    budget = raw_c[-1]["particle_steps"]
+    targets = [("the raw policy's best", max(smoothed([r["eval_return"] for r in raw_c])), False),
+               ("driving (half of 1000)", 500.0, True)]
+    results["steps"] = [{"label": label, "target": t, "invariant": steps_to_reach(inv_c, t), "raw": steps_to_reach(raw_c, t),
+                         "raw_budget": budget, "goal": goal} for label, t, goal in targets]
     (out / "goals.json").write_text(json.dumps(results, indent=2))
     log(f"results: {out / 'goals.json'}")
     replace_section(ROOT / "docs/particles.md", "<!-- particles-goals -->", "<!-- /particles-goals -->", goals_section(args, results))

@@ -160,7 +160,9 @@ StepEvents World::step(std::span<const float> ax, std::span<const float> ay) {
   const double vmax2 = p_.max_speed * p_.cruise_speed * p_.max_speed * p_.cruise_speed;
   for (std::size_t i = 0; i < n; ++i) {
     double a_x = ax[i], a_y = ay[i];
-    if (!std::isfinite(a_x) || !std::isfinite(a_y)) a_x = a_y = 0;  // a broken policy brakes nothing
+    if (!std::isfinite(a_x) || !std::isfinite(a_y))
+      throw NonFiniteError("particles: the acceleration of particle " + std::to_string(i) + " at step " +
+                           std::to_string(steps_ + 1) + " is not finite (a broken policy?)");
     const double a2 = a_x * a_x + a_y * a_y;
     if (a2 > amax * amax) {
       const double s = amax / std::sqrt(a2);

@@ -49,7 +49,7 @@ class World {
 
   /// One step under world-frame accelerations (length/time^2; clipped to |a| <= a_max): velocities,
   /// the road-frame speed limit, positions, road edges, collisions (counted, then separated).
-  /// Fills reward() for this step. No allocation.
+  /// Fills reward() for this step. No allocation. NonFiniteError for a non-finite acceleration.
   StepEvents step(std::span<const float> ax, std::span<const float> ay);
 
   const WorldParams& params() const { return p_; }

@@ -167,6 +167,14 @@ TEST(ParticleWorld, SpeedLimitAndAccelerationBound) {
     EXPECT_LE(std::hypot(w.road_vx(i), w.road_vy(i)), p.max_speed * p.cruise_speed + 1e-6);
 }
 
+TEST(ParticleWorld, NonFiniteAccelerationIsAnError) {
+  World w(small_torus());
+  w.reset(1);
+  std::vector<float> ax(w.size(), 0.0f), ay(w.size(), 0.0f);
+  ay[5] = NAN;
+  EXPECT_THROW(w.step(ax, ay), NonFiniteError);
+}
+
 TEST(ParticleWorld, LaneEdgesHoldParticlesAndCountHits) {
   WorldParams p = small_torus();
   p.scenario = Scenario::lane;
