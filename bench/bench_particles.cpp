@@ -30,6 +30,7 @@ pt::Policy shipped_policy() {
 void step_throughput(benchmark::State& state, DriverKind kind) {
   pt::WorldParams p;
   p.particles = state.range(0);
+  p.initial_speed = 1;  // traffic in motion from the first step (the world-only case has no driver)
   pt::World world(p);
   world.reset(1);
   pt::Policy policy = kind == kInvariant ? shipped_policy()

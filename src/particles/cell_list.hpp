@@ -34,13 +34,11 @@ class CellList {
   template <class F>
   void for_each_near(std::uint32_t px, std::uint32_t py, F&& f) const {
     const std::uint32_t cx = cell_x_of(px), cy = cell_y_of(py);
-    for (std::uint32_t dy = 0; dy < 3; ++dy) {
-      const std::uint32_t y = (cy + ny_ - 1 + dy) % ny_;
-      for (std::uint32_t dx = 0; dx < 3; ++dx) {
-        const std::uint32_t x = (cx + nx_ - 1 + dx) % nx_;
+    const std::uint32_t xs[3] = {cx == 0 ? nx_ - 1 : cx - 1, cx, cx + 1 == nx_ ? 0 : cx + 1};
+    const std::uint32_t ys[3] = {cy == 0 ? ny_ - 1 : cy - 1, cy, cy + 1 == ny_ ? 0 : cy + 1};
+    for (std::uint32_t y : ys)
+      for (std::uint32_t x : xs)
         for (std::uint32_t j : particles_in(x, y)) f(j);
-      }
-    }
   }
 
  private:

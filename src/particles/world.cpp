@@ -28,7 +28,7 @@ World::World(const WorldParams& params)
       box_(box_size(p_)),
       unit_x_(box_.x / kUnitsPerBox),
       unit_y_(box_.y / kUnitsPerBox),
-      cells_(box_.x, box_.y, p_.sensing_radius + 2 * p_.radius) {
+      cells_(box_.x, box_.y, neighbour_reach(p_)) {
   const std::size_t n = static_cast<std::size_t>(p_.particles);
   for (auto* v : {&px_, &py_}) v->assign(n, 0);
   for (auto* v : {&vx_, &vy_}) v->assign(n, 0);
@@ -102,9 +102,10 @@ void World::set_state(std::span<const ParticleState> state) {
 void World::build_neighbours() {
   cells_.build(px_, py_);
   const std::size_t n = size();
-  const double reach = p_.sensing_radius + 2 * p_.radius, reach2 = reach * reach;
+  const double reach = neighbour_reach(p_), reach2 = reach * reach;
   const double ux = unit_x_, uy = unit_y_;
   neighbours_.clear();
+  if (neighbours_.capacity() == 0) neighbours_.reserve(16 * n);
   for (std::size_t i = 0; i < n; ++i) {
     neighbour_start_[i] = static_cast<std::uint32_t>(neighbours_.size());
     const std::uint32_t xi = px_[i], yi = py_[i];
@@ -126,13 +127,14 @@ void World::build_neighbours() {
   ++rebuilds_;
 }
 
-// Stale when some particle moved more than R in the road frame since the build: two particles
-// then closed in by at most 2R, and the list (reach: sensing radius + 2R) still holds every pair
-// within the sensing radius. Integer arithmetic on road-frame positions: the same in every frame.
+// Stale when some particle moved more than half the skin in the road frame since the build: two
+// particles then closed in by at most the skin, and the list (reach: sensing radius + skin) still
+// holds every pair within the sensing radius. Integer arithmetic on road-frame positions: the same in every frame.
 bool World::neighbours_stale() const {
   const auto shift_x = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_x_) * steps_);
   const auto shift_y = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_y_) * steps_);
-  const double limit_x = p_.radius / unit_x_, limit_y = p_.radius / unit_y_;
+  const double half_skin = 0.5 * kSkinInRadii * p_.radius;
+  const double limit_x = half_skin / unit_x_, limit_y = half_skin / unit_y_;
   const double lx2 = limit_x * limit_x, ly2 = limit_y * limit_y;
   const double ratio = lx2 / ly2;  // compare dx^2 + ratio dy^2 with lx^2 (units differ per axis)
   double worst = 0;
@@ -169,8 +171,9 @@ StepEvents World::step(std::span<const float> ax, std::span<const float> ay) {
       a_x *= s;
       a_y *= s;
     }
-    vx_[i] += static_cast<std::int32_t>(std::lround(a_x * kx));
-    vy_[i] += static_cast<std::int32_t>(std::lround(a_y * ky));
+    // rint (to nearest, one instruction) rather than lround (a libm call): the hot loop.
+    vx_[i] += static_cast<std::int32_t>(std::rint(a_x * kx));
+    vy_[i] += static_cast<std::int32_t>(std::rint(a_y * ky));
     const double sx = static_cast<std::int32_t>(vx_[i] - boost_x_) * vux, sy = static_cast<std::int32_t>(vy_[i] - boost_y_) * vuy;
     const double speed2 = sx * sx + sy * sy;
     if (speed2 > vmax2) limit_speed(i, speed2);  // rare: only at the speed limit

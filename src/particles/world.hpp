@@ -56,9 +56,9 @@ class World {
   std::size_t size() const { return px_.size(); }
   long steps() const { return steps_; }
   const CellList& cells() const { return cells_; }
-  /// Every particle within sensing radius + 2R of particle i when the list was built, in increasing
-  /// index order (a Verlet list). It is rebuilt whenever a particle has moved more than R in the
-  /// road frame since, so it always holds every neighbour within the sensing radius (and every
+  /// Every particle within neighbour_reach() (sensing radius + skin) of particle i when the list was
+  /// built, in increasing index order (a Verlet list). It is rebuilt whenever a particle has moved
+  /// more than half the skin in the road frame since, so it always holds every neighbour within the sensing radius (and every
   /// overlapping pair). Its content and order never depend on the frame.
   std::span<const std::uint32_t> neighbours(std::size_t i) const {
     return {neighbours_.data() + neighbour_start_[i], neighbours_.data() + neighbour_start_[i + 1]};

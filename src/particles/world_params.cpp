@@ -96,11 +96,11 @@ void validate(const WorldParams& p) {
     require(p.boost_y == 0, "--boost", "the lane is a symmetry only of boosts along the road: VY must be 0");
   }
   const auto box = box_size(p);
-  // Three cells of at least sensing radius + 2R (the neighbour list's reach) per periodic axis:
-  // neighbours are only searched in adjacent cells, and no cell may be its own neighbour twice.
-  const double cell = p.sensing_radius + 2 * p.radius;
+  // Three cells of at least the neighbour list's reach per periodic axis: neighbours are only
+  // searched in adjacent cells, and no cell may be its own neighbour twice.
+  const double cell = neighbour_reach(p);
   require(box.x >= 3 * cell && box.y >= 3 * cell, "--particles",
-          "the box (" + num(box.x) + " x " + num(box.y) + ") must be at least 3 (sensing radius + 2R) = " +
+          "the box (" + num(box.x) + " x " + num(box.y) + ") must be at least 3 (sensing radius + " + num(kSkinInRadii) + "R) = " +
               num(3 * cell) + " across; add particles or lower the packing fraction or the sensing radius");
   require(box.x <= kMaxBoxInRadii * p.radius && box.y <= kMaxBoxInRadii * p.radius, "--particles",
           "the box (" + num(box.x) + " x " + num(box.y) + ") is too large for the fixed-point positions (at most " +

@@ -37,6 +37,11 @@ struct WorldParams {
 /// cannot be placed, negative speeds, a box too small for the sensing radius, ...
 void validate(const WorldParams& p);
 
+/// Skin of the world's neighbour list: the list holds every pair within sensing radius + skin and
+/// is rebuilt once some particle has moved skin/2 (in the road frame) since the last build.
+constexpr double kSkinInRadii = 2;
+inline double neighbour_reach(const WorldParams& p) { return p.sensing_radius + kSkinInRadii * p.radius; }
+
 /// The box the simulation runs in (torus: L x L; lane: its length x 4 * lane_width, see world.hpp).
 struct BoxSize {
   double x = 0, y = 0;

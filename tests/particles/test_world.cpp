@@ -97,7 +97,7 @@ TEST(ParticleCellList, FindsEveryPairWithinTheCellSize) {
   p.packing_fraction = 0.2;
   World w(p);
   w.reset(3);
-  const double reach = p.sensing_radius + 2 * p.radius;
+  const double reach = neighbour_reach(p);
   for (std::size_t i = 0; i < w.size(); ++i) {
     std::vector<int> seen(w.size(), 0);
     w.cells().for_each_near(w.px()[i], w.py()[i], [&](std::uint32_t j) { ++seen[j]; });
