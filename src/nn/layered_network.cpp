@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "nn/parallel.hpp"
 #include "nn/septuple.hpp"
 
 namespace ldyn::nn {
@@ -81,6 +82,13 @@ typename LayeredNetwork<T>::ConstVectorMap LayeredNetwork<T>::bias(int layer) co
   return ConstVectorMap(params_.data() + offset(layer) + size(layer) * size(layer - 1), size(layer));
 }
 
+// The hot loop of training allocates nothing once the buffers have the batch's size: every product is
+// written in place (.noalias()), the bias and the activation are one pass, and with several OpenMP
+// threads each product and map is split over samples (columns) or neurons (rows), see parallel.hpp.
+// A block is computed as the whole would be, on fewer columns or rows: one thread's result does not
+// depend on the split, and a given thread count always cuts the same way (reproducible runs).
+constexpr Eigen::Index kGrain = 16;  // one AVX-512 packet of floats: blocks of a column start aligned
+
 template <class T>
 const typename LayeredNetwork<T>::Matrix& LayeredNetwork<T>::forward(const Matrix& inputs) {
   if (inputs.rows() != this->inputs())
@@ -91,11 +99,17 @@ const typename LayeredNetwork<T>::Matrix& LayeredNetwork<T>::forward(const Matri
     const auto li = static_cast<std::size_t>(l);
     const Matrix& prev = l == 1 ? inputs : x_[li - 1];
     Matrix& y = y_[li];
-    y.resize(size(l), batch);  // no-op when the batch size is unchanged
-    y.noalias() = weights(l) * prev;
-    y.colwise() += bias(l);
-    x_[li].resize(size(l), batch);
-    nn::activate<T>(activation(l), y, x_[li]);
+    Matrix& x = x_[li];
+    y.resize(size(l), batch);  // no-ops when the batch size is unchanged
+    x.resize(size(l), batch);
+    const auto w = weights(l);
+    const auto b = bias(l);
+    const Activation f = activation(l);
+    parallel_blocks(batch, kGrain, [&](Eigen::Index c0, Eigen::Index c1) {
+      auto yb = y.middleCols(c0, c1 - c0);
+      yb.noalias() = w * prev.middleCols(c0, c1 - c0);
+      add_bias_and_activate<T>(f, b, yb, x.middleCols(c0, c1 - c0));
+    });
   }
   return x_.back();
 }
@@ -103,20 +117,42 @@ const typename LayeredNetwork<T>::Matrix& LayeredNetwork<T>::forward(const Matri
 template <class T>
 void LayeredNetwork<T>::backward(const Matrix& inputs, const Matrix& output_cotangent, std::span<T> grad) {
   if (grad.size() != params_.size()) throw std::invalid_argument("LayeredNetwork::backward: gradient size");
-  delta_ = output_cotangent;
-  multiply_by_derivative<T>(activation(layers()), y_.back(), x_.back(), delta_);
+  if (output_cotangent.rows() != outputs() || output_cotangent.cols() != inputs.cols())
+    throw std::invalid_argument("LayeredNetwork::backward: cotangent shape");
+  const Eigen::Index batch = inputs.cols();
+  // d_L = dH/dx_L * f_L'(y_L); a linear output (logits) uses the cotangent as it is, without a copy.
+  const Matrix* delta = &output_cotangent;
+  if (activation(layers()) != Activation::linear) {
+    delta_ = output_cotangent;
+    multiply_by_derivative<T>(activation(layers()), y_.back(), x_.back(), delta_);
+    delta = &delta_;
+  }
   for (int l = layers(); l >= 1; --l) {
     const auto li = static_cast<std::size_t>(l);
     const Matrix& prev = l == 1 ? inputs : x_[li - 1];
+    const Matrix& d = *delta;
     MatrixMap dw(grad.data() + offset(l), size(l), size(l - 1));
-    dw.noalias() = delta_ * prev.transpose();
-    VectorMap(grad.data() + offset(l) + size(l) * size(l - 1), size(l)) = delta_.rowwise().sum();
+    VectorMap db(grad.data() + offset(l) + size(l) * size(l - 1), size(l));
+    // dH/dW_l = d_l x_{l-1}^T and dH/db_l = d_l 1, split over the rows (neurons of layer l): each
+    // block sums over the whole batch in the serial order.
+    parallel_blocks(size(l), kGrain, [&](Eigen::Index r0, Eigen::Index r1) {
+      dw.middleRows(r0, r1 - r0).noalias() = d.middleRows(r0, r1 - r0) * prev.transpose();
+      db.segment(r0, r1 - r0) = d.middleRows(r0, r1 - r0).rowwise().sum();
+    });
     if (l > 1) {
       // The input layer's cotangent is never needed: skipping it saves the largest product.
-      delta_prev_.resize(size(l - 1), delta_.cols());
-      delta_prev_.noalias() = weights(l).transpose() * delta_;
-      multiply_by_derivative<T>(activation(l - 1), y_[li - 1], x_[li - 1], delta_prev_);
-      delta_.swap(delta_prev_);
+      // d_{l-1} = (W_l^T d_l) * f'(y_{l-1}), split over the samples.
+      Matrix& next = delta == &delta_ ? delta_prev_ : delta_;
+      next.resize(size(l - 1), batch);
+      const auto w = weights(l);
+      const Activation f = activation(l - 1);
+      const Matrix& y_prev = y_[li - 1];
+      parallel_blocks(batch, kGrain, [&](Eigen::Index c0, Eigen::Index c1) {
+        auto nb = next.middleCols(c0, c1 - c0);
+        nb.noalias() = w.transpose() * d.middleCols(c0, c1 - c0);
+        multiply_by_derivative<T>(f, y_prev.middleCols(c0, c1 - c0), prev.middleCols(c0, c1 - c0), nb);
+      });
+      delta = &next;
     }
   }
 }
