@@ -125,6 +125,7 @@ def run_torch(args, workdir, threads, seed, epochs, blas_dir, label):
            "--seed", str(seed), "--data-dir", args.data_dir, "--json", f"{stem}.json"]
     env = dict(os.environ)
     env.pop("OMP_NUM_THREADS", None)
+    env["OPENBLAS_NUM_THREADS"] = str(threads)  # torch.set_num_threads does not reach a swapped-in BLAS
     if blas_dir:
         env["LD_LIBRARY_PATH"] = str(blas_dir) + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
     before = loadavg()

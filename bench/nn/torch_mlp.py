@@ -114,6 +114,20 @@ def blas_of(torch):
     return None
 
 
+def set_openblas_threads(threads):
+    """torch.set_num_threads does not reach a BLAS swapped in under a generic libblas.so.3 (Debian's
+    torch is built against the reference BLAS interface): an OpenBLAS found in the process gets the
+    same thread count directly (OPENBLAS_NUM_THREADS is also set by run_nn_bench.py). Returns
+    OpenBLAS's thread count afterwards, or None without OpenBLAS."""
+    blas = blas_of(None)
+    if not blas or "openblas" not in blas:
+        return None
+    import ctypes  # noqa: PLC0415
+    lib = ctypes.CDLL(blas)
+    lib.openblas_set_num_threads(int(threads))
+    return int(lib.openblas_get_num_threads())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--threads", type=int, default=1)
@@ -131,6 +145,7 @@ def main():
 
     torch = import_torch()
     torch.set_num_threads(args.threads)
+    openblas_threads = set_openblas_threads(args.threads)
     torch.manual_seed(args.seed)
     x_train, y_train, x_val, y_val, x_test, y_test = load(args.data_dir, args.seed)
     if args.train_samples:
@@ -174,7 +189,7 @@ def main():
     result = {
         "peer": "torch", "torch": torch.__version__, "blas": blas_of(torch),
         "ld_library_path": os.environ.get("LD_LIBRARY_PATH", ""), "python": platform.python_version(),
-        "threads": torch.get_num_threads(), "seed": args.seed, "init": args.init, "network": f"784-{args.hidden}-10 relu",
+        "threads": torch.get_num_threads(), "openblas_threads": openblas_threads, "seed": args.seed, "init": args.init, "network": f"784-{args.hidden}-10 relu",
         "batch": args.batch, "lr": args.lr, "train": len(X), "epochs": epochs,
         "test_accuracy": epochs[-1]["test_accuracy"] if epochs else None,
     }
