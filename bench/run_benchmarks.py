@@ -1176,14 +1176,21 @@ def nn_section(nn, info):
                   + ", ".join(f"{b['real_us'] / 1e3:.2f} ms wall / {b['cpu_us'] / 1e3:.2f} ms CPU at "
                               f"{b['name'].split('threads:')[1].split('/')[0]} thread(s)" for b in bn)
                   + " (the epoch has 422 steps).", ""]
-    def short(c):
-        c = c.replace(str(ROOT) + "/", "")
+    def short(r):
+        c = r["command"]
         wd = nn.get("workdir")
-        return c.replace(wd + "/", "DIR/") if wd else c
-    cmds = sorted({short(r["command"]).replace(f"--seed {r['seed']} ", "--seed S ").replace(f"--threads {r['threads']} ", "--threads T ")
-                   for r in nn.get("runs", [])})
+        if wd:
+            c = c.replace(wd + "/", "DIR/")
+        c = c.replace(str(ROOT) + "/", "")
+        c = re.sub(r"^\S*ldyn-cli-nn ", "ldyn ", c)
+        c = re.sub(r"-t\d+-s\d+\.", "-tT-sS.", c)
+        c = c.replace(f"--seed {r['seed']} ", "--seed S ").replace(f"--threads {r['threads']} ", "--threads T ")
+        if r["engine"] == "torch-openblas":
+            c = "OPENBLAS_NUM_THREADS=T " + c
+        return c
+    cmds = sorted({short(r) for r in nn.get("runs", [])})
     lines += ["Commands (DIR: the work folder, <build-dir>/bench/results/nn; S: seed; T: threads; OPENBLAS: the "
-              "folder of OpenBLAS's libblas.so.3; torch_mlp.py also sets OPENBLAS_NUM_THREADS=T):", "", "```sh",
+              "folder of OpenBLAS's libblas.so.3; ldyn: the CLI, copied to <build-dir>/bench/results/ldyn-cli-nn for the run):", "", "```sh",
               "/usr/bin/python3 bench/run_benchmarks.py --only nn   # this section alone",
               info.get("nn_command", "bench/nn/run_nn_bench.py --ldyn LDYN --workdir DIR --json FILE"),
               *cmds, "build/release/bench/ldyn_bench_nn   # synthetic data, no data set needed", "```", "", NN_END]
