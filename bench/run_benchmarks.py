@@ -1112,35 +1112,46 @@ def nn_section(nn, info):
         "with `torch.set_num_threads(T)` (and OpenBLAS's own thread count) equal to ldyn's `--threads T`. "
         "Time per epoch: the training loop (gather, forward, backward, optimizer step), evaluation excluded; "
         "the **median of epochs 2 and later** over all runs of a row (range in parentheses). "
-        "Goal: ldyn at least as fast as the faster torch (ratio = faster torch's time / ldyn's, >= 1).", ""]
+        "Goal: ldyn at least as fast as the fastest torch configuration (ratio = its time / ldyn's, >= 1).", ""]
     if nn.get("failed"):
         lines += ["**Runs that failed:** " + "; ".join(f.splitlines()[0] for f in nn["failed"]), ""]
     mm = nn.get("matmul_ms", {})
     lines += ["| threads | ldyn s/epoch | torch as installed (netlib BLAS) s/epoch | torch + OpenBLAS s/epoch "
-              "| faster torch / ldyn | goal (>= 1x) | load (1 min) during the row |",
-              "|---:|---:|---:|---:|---:|---|---|"]
+              "| torch + OpenBLAS, OMP_WAIT_POLICY=PASSIVE s/epoch | fastest torch / ldyn | goal (>= 1x) "
+              "| load (1 min) during the row |",
+              "|---:|---:|---:|---:|---:|---:|---|---|"]
     rng = lambda e: f" ({fmt_s(e['seconds_min'])}–{fmt_s(e['seconds_max'])})" if e and e.get("runs", 0) and e.get("seconds_min") is not None else ""  # noqa: E731,E501
     loaded = False
     for t in st.get("threads", [1, 2]):
-        ld, ti, to = (sm.get(f"{k}/{t}") for k in ("ldyn", "torch-installed", "torch-openblas"))
-        torch_times = [e["seconds_per_epoch"] for e in (ti, to) if e and e.get("seconds_per_epoch")]
+        ld, ti, to, tp = (sm.get(f"{k}/{t}") for k in ("ldyn", "torch-installed", "torch-openblas",
+                                                       "torch-openblas-passive"))
+        torch_times = [e["seconds_per_epoch"] for e in (ti, to, tp) if e and e.get("seconds_per_epoch")]
         ratio = min(torch_times) / ld["seconds_per_epoch"] if ld and torch_times else None
-        loads = [x for e in (ld, ti, to) if e for x in e.get("load", [])]
+        loads = [x for e in (ld, ti, to, tp) if e for x in e.get("load", [])]
         loaded |= t > 1 and bool(loads) and max(loads) > 1.5
         lines.append(
             f"| {t} | {fmt_s(ld and ld['seconds_per_epoch'])}{rng(ld)} | {fmt_s(ti and ti['seconds_per_epoch'])}{rng(ti)} "
-            f"| {fmt_s(to and to['seconds_per_epoch'])}{rng(to)} | " + (f"**{ratio:.2f}x**" if ratio else "-")
+            f"| {fmt_s(to and to['seconds_per_epoch'])}{rng(to)} "
+            f"| {fmt_s(tp and tp['seconds_per_epoch'])}{rng(tp)} | " + (f"**{ratio:.2f}x**" if ratio else "-")
             + " | " + ("-" if ratio is None else "met" if ratio >= NN_SPEED_GOAL else "**missed**")
             + " | " + (f"{min(loads):.2f} – {max(loads):.2f}" if loads else "?") + " |")
     runs_of = lambda k: sm.get(k, {}).get("runs", 0)  # noqa: E731
     lines += ["",
               f"Rows: ldyn and torch + OpenBLAS at 1 thread over {runs_of('ldyn/1')} and {runs_of('torch-openblas/1')} "
-              f"runs of {epochs} epochs (the accuracy seeds below), at 2 threads one run each; torch as installed one run "
+              f"runs of {epochs} epochs (the accuracy seeds below), at 2 threads one run each (torch + OpenBLAS also with "
+              "OMP_WAIT_POLICY=PASSIVE: by default OpenMP's threads spin at every barrier, which on a loaded machine "
+              "costs torch far more than its work; with one thread it changes nothing); torch as installed one run "
               f"of {st.get('netlib_epochs', '?')} epochs per thread count (it is slow). Debian's python3-torch calls the "
               "reference BLAS (libblas.so.3, netlib) for its matrix products; torch + OpenBLAS is the same torch with "
               "Debian's libopenblas0-pthread put in front of it by LD_LIBRARY_PATH (fetched by `apt-get download` and "
               "unpacked under the work folder). Check that the swap took effect: a 256x784 by 784x128 float product "
               f"took {fmt_s(mm.get('installed'))} ms as installed and {fmt_s(mm.get('openblas'))} ms with OpenBLAS (1 thread).",
+              ""]
+    lines += ["ldyn's step (src/nn/layered_network.cpp): Eigen's float GEMMs written in place, bias and activation "
+              "fused, no allocation once the buffers have the batch's size; with 2 threads the forward pass and the "
+              "backpropagated cotangents are split over the samples of the batch and dW, db over the neurons, three "
+              "parallel regions per step on ldyn's own worker pool, whose threads spin briefly and then sleep "
+              "(src/nn/parallel.hpp). torch runs its own CPU kernels (ATen, OpenMP) and calls the BLAS for the products.",
               ""]
     if loaded:
         lines += ["**The 2-thread figures are load-affected**: other processes held the cores during those runs "

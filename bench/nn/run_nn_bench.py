@@ -16,7 +16,8 @@ faster torch.
 Runs (all at the same seeds, ldyn and torch alternating so that both see the same machine load):
   * threads 1: --seeds seeds x --epochs epochs of ldyn and of torch + OpenBLAS: the accuracy after
     the last epoch (mean and sd over seeds) and the time per epoch;
-  * threads 2: seed 1, --epochs epochs of ldyn and torch + OpenBLAS;
+  * threads 2: seed 1, --epochs epochs of ldyn and torch + OpenBLAS, the latter also with
+    OMP_WAIT_POLICY=PASSIVE (OpenMP's spinning threads make torch very slow on a loaded machine);
   * torch as installed (netlib BLAS), threads 1 and 2, seed 1, --netlib-epochs epochs (it is slow:
     about 15 to 20 s an epoch), for its time per epoch only.
 The time per epoch of a configuration is the median, over its runs, of the epochs 2..E (the first
@@ -119,13 +120,14 @@ def run_ldyn(args, workdir, threads, seed, epochs):
             "command": " ".join(cmd)}
 
 
-def run_torch(args, workdir, threads, seed, epochs, blas_dir, label):
+def run_torch(args, workdir, threads, seed, epochs, blas_dir, label, extra_env=None):
     stem = Path(workdir) / f"torch-{label}-t{threads}-s{seed}"
     cmd = [args.python, str(HERE / "torch_mlp.py"), "--threads", str(threads), "--epochs", str(epochs),
            "--seed", str(seed), "--data-dir", args.data_dir, "--json", f"{stem}.json"]
     env = dict(os.environ)
     env.pop("OMP_NUM_THREADS", None)
     env["OPENBLAS_NUM_THREADS"] = str(threads)  # torch.set_num_threads does not reach a swapped-in BLAS
+    env.update(extra_env or {})
     if blas_dir:
         env["LD_LIBRARY_PATH"] = str(blas_dir) + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
     before = loadavg()
@@ -138,7 +140,8 @@ def run_torch(args, workdir, threads, seed, epochs, blas_dir, label):
             "seconds": [e["seconds"] for e in data["epochs"]], "test_accuracy": [e["test_accuracy"] for e in data["epochs"]],
             "final_test_accuracy": data["test_accuracy"], "blas": data.get("blas"), "torch": data.get("torch"),
             "wall_s": time.monotonic() - t0, "load_before": before, "load_after": loadavg(),
-            "command": ("LD_LIBRARY_PATH=OPENBLAS " if blas_dir else "") + " ".join(cmd)}
+            "command": "".join(f"{k}={v} " for k, v in (extra_env or {}).items())
+            + ("LD_LIBRARY_PATH=OPENBLAS " if blas_dir else "") + " ".join(cmd)}
 
 
 def summarize(runs):
@@ -215,6 +218,12 @@ def main():
             if blas_dir:
                 attempt(f"torch+OpenBLAS threads {t} seed {seed}",
                         lambda: run_torch(args, workdir, t, seed, args.epochs, blas_dir, "openblas"))
+                if t > 1:
+                    # OpenMP's threads spin ~300 000 times at each barrier by default: on a loaded machine
+                    # that costs torch far more than its work. Passive waiting is its fairer setting there.
+                    attempt(f"torch+OpenBLAS OMP_WAIT_POLICY=PASSIVE threads {t} seed {seed}",
+                            lambda: run_torch(args, workdir, t, seed, args.epochs, blas_dir, "openblas-passive",
+                                              {"OMP_WAIT_POLICY": "PASSIVE"}))
     if not args.no_netlib:
         for t in threads:
             attempt(f"torch as installed threads {t}",
