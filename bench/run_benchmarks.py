@@ -1156,7 +1156,13 @@ def nn_section(nn, info):
     if loaded:
         lines += ["**The 2-thread figures are load-affected**: other processes held the cores during those runs "
                   "(1-minute load above 1.5 on 2 logical CPUs), so a second thread often waited for a core and the "
-                  "times of both engines say more about the sharing than about their scaling.", ""]
+                  "times of both engines say more about the sharing than about their scaling (ldyn's 2-thread epoch is "
+                  "then slower than its 1-thread one; torch's default OpenMP spinning, far slower still)."
+                  + (" The 1-thread rows ran under the same load: each run had part of a core, ldyn and torch "
+                     "alternating so that both saw the same conditions; the ratio is the figure to read, the absolute "
+                     "times are longer than on a quiet machine." if min(sm.get("ldyn/1", {}).get("load", [0])) > 1.5 else ""),
+                  ""]
+    lines += ["Each run is deterministic for its seed and thread count (a rerun gives the same accuracies).", ""]
     # accuracy
     la, ta = sm.get("ldyn/1", {}), sm.get("torch-openblas/1", {})
     pct = lambda e: (f"{100 * e['accuracy_mean']:.2f} ± {100 * e['accuracy_sd']:.2f} %" if e.get("accuracy_sd") is not None  # noqa: E731
