@@ -21,6 +21,12 @@ One run does, in this order:
      default 2; --no-cp2k-dft skips it). Parts: --no-molecular, --no-cp2k, --no-cp2k-dft, --no-lammps.
      `--only molecular` runs only this part and replaces only its section of the existing report,
      keeping every other byte; --no-molecular keeps the previous run's section as it is;
+  5. bench/nn/run_nn_bench.py (issue #4 section 5): an epoch of a 784-256-10 ReLU MLP on Fashion-MNIST
+     with Adam, batch 128, `ldyn train` against PyTorch (as installed, netlib BLAS, and with OpenBLAS
+     through LD_LIBRARY_PATH), 1 and 2 threads, and the test accuracy of both after 10 epochs over
+     --nn-seeds seeds (about 5 to 10 minutes). `--only nn` runs only this part and replaces only its
+     section (markers <!-- nn --> ... <!-- /nn -->), as --only molecular does; --no-nn keeps the
+     previous section; --nn-json FILE renders it again from an earlier result;
 and writes the report atomically (temporary file + os.replace), so a failed or interrupted run never
 leaves a half-written docs/benchmarks.md. Raw JSON results go to <build-dir>/bench/results/.
 
@@ -56,6 +62,9 @@ ACCEPT_GOAL = 3.0        # issue #2: cgd-full must reach the noisy target in >= 
 COMPARE_THREADS = 2      # --threads of every `ldyn optimize --compare` call
 MOL_BEGIN, MOL_END = "<!-- molecular -->", "<!-- /molecular -->"
 MOL_HEADING = "## Molecular dynamics (issue 3)"
+NN_BEGIN, NN_END = "<!-- nn -->", "<!-- /nn -->"
+NN_HEADING = "## Neural networks: a training epoch against PyTorch (issue #4, section 5)"
+NN_SPEED_GOAL, NN_ACCURACY_GOAL = 1.0, 0.5  # ldyn >= 1x the faster torch's speed; |accuracy gap| <= 0.5 pp
 NNP_GOAL, DFT_GOAL = 1e3, 1e6  # issue 3: CP2K time / ldyn time per MD step, NNP and PBE DFT
 
 
@@ -1024,6 +1033,187 @@ def splice_molecular(old_text, section_lines):
     return old_text.rstrip("\n") + "\n\n" + new + "\n"
 
 
+def splice_section(old_text, section_lines, begin, end):
+    """old_text with its section between the markers begin/end (included) replaced by section_lines;
+    when it has none, the section goes before "## Reproduce" (or at the end). Every other byte is kept."""
+    new = "\n".join(section_lines)
+    i, j = old_text.find(begin), old_text.find(end)
+    if i >= 0 and j > i:
+        return old_text[:i] + new + old_text[j + len(end):]
+    k = old_text.find("\n## Reproduce")
+    if k >= 0:
+        return old_text[:k + 1] + new + "\n\n" + old_text[k + 1:]
+    return old_text.rstrip("\n") + "\n\n" + new + "\n"
+
+
+def previous_section(path, begin, end):
+    """The section between the markers (included) of an existing report, or None."""
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return None
+    i, j = text.find(begin), text.find(end)
+    return text[i:j + len(end)].split("\n") if i >= 0 and j > i else None
+
+
+def run_nn(cli, results_dir, args):
+    """bench/nn/run_nn_bench.py into <results>/nn.json, plus ldyn_bench_nn's step times when built:
+    (results, command shown)."""
+    json_path = Path(results_dir) / "nn.json"
+    json_path.unlink(missing_ok=True)
+    opts = ["--seeds", str(args.nn_seeds)]
+    if args.quick:
+        opts.append("--quick")
+    cmd = [sys.executable, ROOT / "bench" / "nn" / "run_nn_bench.py", "--ldyn", cli, "--workdir",
+           Path(results_dir) / "nn", "--json", json_path, "--python", args.python, *opts]
+    log("neural networks: " + ("quick, about a minute" if args.quick else "about 5 to 10 minutes"))
+    log(f"neural networks: {' '.join(shlex.quote(str(c)) for c in cmd)}")
+    t0 = time.monotonic()
+    proc = subprocess.run([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=None, text=True, check=False)
+    try:
+        data = json.loads(json_path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise BenchError(f"neural networks: run_nn_bench.py exited with status {proc.returncode} "
+                         f"and wrote no results ({e})") from e
+    bench = Path(args.build_dir).resolve() / "bench" / "ldyn_bench_nn"
+    if bench.is_file():
+        try:
+            out = subprocess.run([str(bench), "--benchmark_filter=BM_NnStep", "--benchmark_format=json",
+                                  "--benchmark_min_time=1"], capture_output=True, text=True, timeout=300, check=True)
+            data["bench_nn"] = [{"name": b["name"], "real_us": b["real_time"], "cpu_us": b["cpu_time"],
+                                 "threads": b.get("threads")} for b in json.loads(out.stdout).get("benchmarks", [])]
+        except (subprocess.SubprocessError, json.JSONDecodeError, KeyError) as e:
+            log(f"warning: ldyn_bench_nn failed: {e}")
+    data["runtime_s"] = time.monotonic() - t0
+    shown = " ".join(["bench/nn/run_nn_bench.py", "--ldyn", "LDYN", "--workdir", "DIR", "--json", "FILE", *opts])
+    return data, shown
+
+
+def fmt_s(v):
+    return "-" if v is None else f"{v:.3f}" if v < 10 else f"{v:.1f}"
+
+
+def nn_section(nn, info):
+    """The lines of the nn section, markers included."""
+    lines = [NN_BEGIN, NN_HEADING, ""]
+    if isinstance(nn, str):
+        return lines + [f"_Not run: {nn}._", "", NN_END]
+    st, sm = nn.get("settings", {}), nn.get("summary", {})
+    rt = round(nn.get("runtime_s", 0))
+    seeds, epochs = st.get("seeds", "?"), st.get("epochs", "?")
+    lines += [
+        f"Generated {info['nn_date']} by `{info['command']}`" + (" (**--quick**: a smoke test)" if nn.get("quick") else "")
+        + f"; this section took {rt // 60} min {rt % 60:02d} s. Machine: {info['cpu']}, {os.cpu_count()} logical "
+        f"CPUs, {info['memory']}, shared with other jobs. **Load average (1 / 5 / 15 min): {fmt_load(nn.get('load_start'))} "
+        f"at the start, {fmt_load(nn.get('load_end'))} at the end** (each run's is in the JSON results).", "",
+        f"One epoch of a 784-256-10 ReLU MLP (cross-entropy, float32) on Fashion-MNIST's 54 000 training images, Adam "
+        f"(lr 1e-3, betas 0.9 / 0.999, eps 1e-8), minibatches of 128: `ldyn train` against PyTorch "
+        f"{next((r.get('torch') for r in nn.get('runs', []) if r.get('torch')), '?')} on the CPU (bench/nn/torch_mlp.py) "
+        "with `torch.set_num_threads(T)` (and OpenBLAS's own thread count) equal to ldyn's `--threads T`. "
+        "Time per epoch: the training loop (gather, forward, backward, optimizer step), evaluation excluded; "
+        "the **median of epochs 2 and later** over all runs of a row (range in parentheses). "
+        "Goal: ldyn at least as fast as the fastest torch configuration (ratio = its time / ldyn's, >= 1).", ""]
+    if nn.get("failed"):
+        lines += ["**Runs that failed:** " + "; ".join(f.splitlines()[0] for f in nn["failed"]), ""]
+    mm = nn.get("matmul_ms", {})
+    lines += ["| threads | ldyn s/epoch | torch as installed (netlib BLAS) s/epoch | torch + OpenBLAS s/epoch "
+              "| torch + OpenBLAS, OMP_WAIT_POLICY=PASSIVE s/epoch | fastest torch / ldyn | goal (>= 1x) "
+              "| load (1 min) during the row |",
+              "|---:|---:|---:|---:|---:|---:|---|---|"]
+    rng = lambda e: f" ({fmt_s(e['seconds_min'])}–{fmt_s(e['seconds_max'])})" if e and e.get("runs", 0) and e.get("seconds_min") is not None else ""  # noqa: E731,E501
+    loaded = False
+    for t in st.get("threads", [1, 2]):
+        ld, ti, to, tp = (sm.get(f"{k}/{t}") for k in ("ldyn", "torch-installed", "torch-openblas",
+                                                       "torch-openblas-passive"))
+        torch_times = [e["seconds_per_epoch"] for e in (ti, to, tp) if e and e.get("seconds_per_epoch")]
+        ratio = min(torch_times) / ld["seconds_per_epoch"] if ld and torch_times else None
+        loads = [x for e in (ld, ti, to, tp) if e for x in e.get("load", [])]
+        loaded |= t > 1 and bool(loads) and max(loads) > 1.5
+        lines.append(
+            f"| {t} | {fmt_s(ld and ld['seconds_per_epoch'])}{rng(ld)} | {fmt_s(ti and ti['seconds_per_epoch'])}{rng(ti)} "
+            f"| {fmt_s(to and to['seconds_per_epoch'])}{rng(to)} "
+            f"| {fmt_s(tp and tp['seconds_per_epoch'])}{rng(tp)} | " + (f"**{ratio:.2f}x**" if ratio else "-")
+            + " | " + ("-" if ratio is None else "met" if ratio >= NN_SPEED_GOAL else "**missed**")
+            + " | " + (f"{min(loads):.2f} – {max(loads):.2f}" if loads else "?") + " |")
+    runs_of = lambda k: sm.get(k, {}).get("runs", 0)  # noqa: E731
+    lines += ["",
+              f"Rows: ldyn and torch + OpenBLAS at 1 thread over {runs_of('ldyn/1')} and {runs_of('torch-openblas/1')} "
+              f"runs of {epochs} epochs (the accuracy seeds below), at 2 threads one run each (torch + OpenBLAS also with "
+              "OMP_WAIT_POLICY=PASSIVE: by default OpenMP's threads spin at every barrier, which on a loaded machine "
+              "costs torch far more than its work; with one thread it changes nothing); torch as installed one run "
+              f"of {st.get('netlib_epochs', '?')} epochs per thread count (it is slow). Debian's python3-torch calls the "
+              "reference BLAS (libblas.so.3, netlib) for its matrix products; torch + OpenBLAS is the same torch with "
+              "Debian's libopenblas0-pthread put in front of it by LD_LIBRARY_PATH (fetched by `apt-get download` and "
+              "unpacked under the work folder). Check that the swap took effect: a 256x784 by 784x128 float product "
+              f"took {fmt_s(mm.get('installed'))} ms as installed and {fmt_s(mm.get('openblas'))} ms with OpenBLAS (1 thread).",
+              ""]
+    lines += ["ldyn's step (src/nn/layered_network.cpp): Eigen's float GEMMs written in place, bias and activation "
+              "fused, no allocation once the buffers have the batch's size; with 2 threads the forward pass and the "
+              "backpropagated cotangents are split over the samples of the batch and dW, db over the neurons, three "
+              "parallel regions per step on ldyn's own worker pool, whose threads spin briefly and then sleep "
+              "(src/nn/parallel.hpp). torch runs its own CPU kernels (ATen, OpenMP) and calls the BLAS for the products.",
+              ""]
+    if loaded:
+        lines += ["**The 2-thread figures are load-affected**: other processes held the cores during those runs "
+                  "(1-minute load above 1.5 on 2 logical CPUs), so a second thread often waited for a core and the "
+                  "times of both engines say more about the sharing than about their scaling (ldyn's 2-thread epoch is "
+                  "then slower than its 1-thread one; torch's default OpenMP spinning, far slower still)."
+                  + (" The 1-thread rows ran under the same load: each run had part of a core, ldyn and torch "
+                     "alternating so that both saw the same conditions; the ratio is the figure to read, the absolute "
+                     "times are longer than on a quiet machine." if min(sm.get("ldyn/1", {}).get("load", [0])) > 1.5 else ""),
+                  ""]
+    lines += ["Each run is deterministic for its seed and thread count (a rerun gives the same accuracies).", ""]
+    # accuracy
+    la, ta = sm.get("ldyn/1", {}), sm.get("torch-openblas/1", {})
+    pct = lambda e: (f"{100 * e['accuracy_mean']:.2f} ± {100 * e['accuracy_sd']:.2f} %" if e.get("accuracy_sd") is not None  # noqa: E731
+                     else f"{100 * e['accuracy_mean']:.2f} %" if e.get("accuracy_mean") is not None else "-")
+    lines += [f"### Test accuracy after {epochs} epochs (1 thread, seeds {', '.join(map(str, la.get('seeds', [])))})", "",
+              "| | ldyn | torch + OpenBLAS |", "|---|---:|---:|",
+              f"| mean ± sd over seeds | {pct(la)} | {pct(ta)} |"]
+    for k, (a, b) in enumerate(zip(la.get("accuracy", []), ta.get("accuracy", []))):
+        lines.append(f"| seed {la['seeds'][k]} | {100 * a:.2f} % | {100 * b:.2f} % |")
+    if la.get("accuracy_mean") is not None and ta.get("accuracy_mean") is not None:
+        gap = 100 * (la["accuracy_mean"] - ta["accuracy_mean"])
+        lines += ["", f"Difference of the means (ldyn − torch): **{gap:+.2f} pp**; goal |difference| <= "
+                  f"{NN_ACCURACY_GOAL} pp: **{'met' if abs(gap) <= NN_ACCURACY_GOAL else 'missed'}**."]
+    lines += ["",
+              "Both engines train on the same data, image for image: ldyn's seeded split of the 60 000 training images "
+              "(6 000 held out for validation, 54 000 trained on; the 10 000 test images for the accuracy), pixels / 255 "
+              "standardized per feature with the training part's mean and standard deviation. torch_mlp.py recomputes "
+              "ldyn's random streams (bench/nn/ldyn_streams.py: mt19937_64 seeded through std::seed_seq, ldyn's "
+              "Fisher-Yates) and so also starts from ldyn's initial parameters of the seed (`--init torch`, ldyn's "
+              "default: U(±1/sqrt(fan_in)) for weights and biases, the family of nn.Linear's default) and takes ldyn's "
+              "minibatch order: per seed the two runs are the same computation in two engines, and their accuracies "
+              "differ only through floating-point rounding (summation order in the products, Adam's arithmetic), which "
+              "training amplifies.", ""]
+    bn = nn.get("bench_nn")
+    if bn:
+        lines += ["Synthetic-data micro-benchmark (`build/release/bench/ldyn_bench_nn`, one `Trainer::train_step` of "
+                  "the same network on a fixed batch of 128): "
+                  + ", ".join(f"{b['real_us'] / 1e3:.2f} ms wall / {b['cpu_us'] / 1e3:.2f} ms CPU at "
+                              f"{b['name'].split('threads:')[1].split('/')[0]} thread(s)" for b in bn)
+                  + " (the epoch has 422 steps).", ""]
+    def short(r):
+        c = r["command"]
+        wd = nn.get("workdir")
+        if wd:
+            c = c.replace(wd + "/", "DIR/")
+        c = c.replace(str(ROOT) + "/", "")
+        c = re.sub(r"^\S*ldyn-cli-nn ", "ldyn ", c)
+        c = re.sub(r"-t\d+-s\d+\.", "-tT-sS.", c)
+        c = c.replace(f"--seed {r['seed']} ", "--seed S ").replace(f"--threads {r['threads']} ", "--threads T ")
+        if r["engine"] == "torch-openblas":
+            c = "OPENBLAS_NUM_THREADS=T " + c
+        return c
+    cmds = sorted({short(r) for r in nn.get("runs", [])})
+    lines += ["Commands (DIR: the work folder, <build-dir>/bench/results/nn; S: seed; T: threads; OPENBLAS: the "
+              "folder of OpenBLAS's libblas.so.3; ldyn: the CLI, copied to <build-dir>/bench/results/ldyn-cli-nn for the run):", "", "```sh",
+              "/usr/bin/python3 bench/run_benchmarks.py --only nn   # this section alone",
+              info.get("nn_command", "bench/nn/run_nn_bench.py --ldyn LDYN --workdir DIR --json FILE"),
+              *cmds, "build/release/bench/ldyn_bench_nn   # synthetic data, no data set needed", "```", "", NN_END]
+    return lines
+
+
 def previous_molecular(path):
     """The molecular section (markers included) of an existing report, or None."""
     try:
@@ -1034,7 +1224,7 @@ def previous_molecular(path):
     return text[i:j + len(MOL_END)].split("\n") if i >= 0 and j > i else None
 
 
-def render(info, cpp_data, torch_data, compare, args, molecular=None):
+def render(info, cpp_data, torch_data, compare, args, molecular=None, nn=None):
     cpp = index_cpp(cpp_data)
     ctx = cpp_data.get("context", {})
     lines = [
@@ -1072,6 +1262,8 @@ def render(info, cpp_data, torch_data, compare, args, molecular=None):
     compare_section(compare, lines)
     if molecular is not None:
         lines += [*molecular, ""]
+    if nn is not None:
+        lines += [*nn, ""]
     lines += ["## Reproduce", "",
               "```sh",
               "make bench                                   # builds the release preset, runs everything",
@@ -1081,6 +1273,7 @@ def render(info, cpp_data, torch_data, compare, args, molecular=None):
               "/usr/bin/python3 bench/torch_adam.py --sizes 10000000",
               "/usr/bin/python3 bench/run_benchmarks.py --only molecular   # the molecular section alone",
               "/usr/bin/python3 bench/run_benchmarks.py --only molecular --quick --no-lammps",
+              "/usr/bin/python3 bench/run_benchmarks.py --only nn        # the neural-network section alone",
               "```", ""]
     return "\n".join(lines), goal_met
 
@@ -1118,7 +1311,7 @@ def main():
     ap.add_argument("--cli", help="the `ldyn` binary for the steps-to-target and molecular runs (default: "
                                   "<build-dir>/apps/ldyn/ldyn); e.g. build/release/apps/ldyn/ldyn when "
                                   "the build dir only holds a fresh ldyn_bench_optim")
-    ap.add_argument("--only", choices=["molecular"],
+    ap.add_argument("--only", choices=["molecular", "nn"],
                     help="run only this part and replace only its section of the existing --out report "
                          "(every other byte kept; the section is added before '## Reproduce' if missing)")
     ap.add_argument("--molecular-json", metavar="FILE",
@@ -1131,6 +1324,11 @@ def main():
     ap.add_argument("--cp2k-dft-steps", type=int, default=None,
                     help="molecular part: MD steps of the CP2K PBE DFT run (default 2; several minutes each)")
     ap.add_argument("--no-lammps", action="store_true", help="molecular part: skip the LAMMPS SPC/Fw peer")
+    ap.add_argument("--no-nn", action="store_true",
+                    help="skip the neural-network part (issue #4 section 5); the previous report's section is kept")
+    ap.add_argument("--nn-seeds", type=int, default=5, help="nn part: seeds of the 1-thread accuracy runs (default 5)")
+    ap.add_argument("--nn-json", metavar="FILE",
+                    help="nn part: do not run it, render the section from this earlier run_nn_bench.py result")
     ap.add_argument("--check", action="store_true",
                     help=f"exit with status 1 if ldyn's Adam step is not <= {ADAM_GOAL}x torch's at n = 1e7")
     args = ap.parse_args()
@@ -1185,9 +1383,65 @@ def main():
         molecular_failed.extend(data.get("failed", []))
         return molecular_section(data, info, args)
 
+    def nn_part():
+        """The nn section's lines (markers included), or None when there is nothing to put."""
+        if args.no_nn or (args.no_torch and not args.nn_json):
+            kept = previous_section(args.out, NN_BEGIN, NN_END)
+            log(f"neural networks: skipped ({'--no-nn' if args.no_nn else '--no-torch: it compares with PyTorch'})"
+                + ("; keeping the previous section" if kept else ""))
+            return kept
+        info["nn_date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        if args.nn_json:
+            try:
+                data = json.loads(Path(args.nn_json).read_text())
+            except (OSError, json.JSONDecodeError) as e:
+                raise BenchError(f"--nn-json {args.nn_json}: {e}") from e
+            saved = data.get("render", {})
+            info["nn_date"] = saved.get("date", "?") + f" (rendered again from {rel(args.nn_json)})"
+            info["nn_command"] = saved.get("helper_command")
+            info["command"] = saved.get("command", info["command"])
+            nn_failed.extend(data.get("failed", []))
+            return nn_section(data, info)
+        if not cli.is_file():
+            raise BenchError(f"{cli} does not exist: build ldyn (the release preset) or pass --cli")
+        nn_cli = Path(results_dir) / "ldyn-cli-nn"
+        try:
+            shutil.copy2(cli, nn_cli)
+        except OSError as e:
+            raise BenchError(f"cannot copy {cli} to {nn_cli}: {e}") from e
+        data, info["nn_command"] = run_nn(nn_cli, results_dir, args)
+        data["quick"] = args.quick
+        data["workdir"] = str(Path(results_dir) / "nn")
+        data["render"] = {"date": info["nn_date"], "command": info["command"], "helper_command": info["nn_command"]}
+        try:
+            (Path(results_dir) / "nn.json").write_text(json.dumps(data, indent=1))
+        except OSError as e:
+            log(f"warning: cannot add the render information to nn.json: {e}")
+        nn_failed.extend(data.get("failed", []))
+        return nn_section(data, info)
+
+    nn_failed = []
     try:
-        if args.only and args.no_molecular:
-            raise BenchError("--only molecular and --no-molecular contradict each other")
+        if args.only == "molecular" and args.no_molecular or args.only == "nn" and args.no_nn:
+            raise BenchError(f"--only {args.only} and --no-{args.only} contradict each other")
+        if args.only == "nn":
+            try:
+                old = Path(args.out).read_text()
+            except OSError as e:
+                raise BenchError(f"--only nn replaces a section of {args.out}, which cannot be read "
+                                 f"({e}); run without --only first") from e
+            results_dir.mkdir(parents=True, exist_ok=True)
+            section = nn_part()
+            now = Path(args.out).read_text()
+            if now != old:
+                log(f"{args.out} changed during the run; replacing the nn section of its new content")
+            write_atomically(args.out, splice_section(now, section, NN_BEGIN, NN_END))
+            minutes, secs = divmod(round(time.monotonic() - t_start), 60)
+            log(f"replaced the nn section of {rel(args.out)} after {minutes} min {secs:02d} s")
+            if nn_failed:
+                log(f"nn runs that failed: {'; '.join(f.splitlines()[0] for f in nn_failed)}")
+                return 1
+            return 0
         if args.only == "molecular":
             try:
                 old = Path(args.out).read_text()
@@ -1231,12 +1485,13 @@ def main():
                 compare = probe
                 log(f"steps to target skipped: {probe}")
         molecular = molecular_part()
+        nn = nn_part()
         info["load_after"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
         minutes, secs = divmod(round(time.monotonic() - t_start), 60)
         info["runtime"] = f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
         info["compiler"] = compiler_of(build, cpp_data.get("context", {}))
         info["flags"] = build_flags(build)
-        text, goal_met = render(info, cpp_data, torch_data, compare, args, molecular)
+        text, goal_met = render(info, cpp_data, torch_data, compare, args, molecular, nn)
         write_atomically(args.out, text)
     except BenchError as e:
         log(f"error: {e}")
@@ -1251,6 +1506,9 @@ def main():
             return 1
     if molecular_failed:
         log(f"molecular parts that failed: {', '.join(molecular_failed)}")
+        return 1
+    if nn_failed:
+        log(f"nn runs that failed: {'; '.join(f.splitlines()[0] for f in nn_failed)}")
         return 1
     return 0
 

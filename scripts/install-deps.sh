@@ -6,7 +6,7 @@ build=(g++ make cmake libeigen3-dev libcli11-dev libgtest-dev libbenchmark-dev l
 case "${1:-build}" in
   build) want=("${build[@]}") ;;
   demo)  want=("${build[@]}" gnuplot-nox) ;;
-  bench) want=("${build[@]}" gnuplot-nox python3-torch python3-numpy) ;;
+  bench) want=("${build[@]}" gnuplot-nox python3-torch python3-numpy dataset-fashion-mnist) ;;
   *) echo "install-deps: unknown target '$1' (build|demo|bench)" >&2; exit 2 ;;
 esac
 missing=()

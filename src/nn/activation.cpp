@@ -1,5 +1,6 @@
 #include "nn/activation.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -51,6 +52,30 @@ void activate(Activation a, const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynam
 }
 
 template <class T>
+void add_bias_and_activate(Activation a, const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, 1>>& b,
+                           Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>> y,
+                           Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>> x) {
+  const Eigen::Index rows = y.rows();
+  const T* bp = b.data();
+  if (a == Activation::relu || a == Activation::linear) {
+    const bool relu = a == Activation::relu;
+    for (Eigen::Index j = 0; j < y.cols(); ++j) {
+      T* yc = y.col(j).data();
+      T* xc = x.col(j).data();
+#pragma omp simd
+      for (Eigen::Index i = 0; i < rows; ++i) {
+        const T v = yc[i] + bp[i];
+        yc[i] = v;
+        xc[i] = relu ? std::max(v, T(0)) : v;
+      }
+    }
+    return;
+  }
+  y.colwise() += b;
+  activate<T>(a, y, x);
+}
+
+template <class T>
 void multiply_by_derivative(Activation a,
                             const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>& y,
                             const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>& x,
@@ -88,6 +113,9 @@ double derivative(Activation a, double y) {
 }
 
 #define LDYN_INSTANTIATE(T)                                                                                  \
+  template void add_bias_and_activate<T>(Activation, const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, 1>>&, \
+                                         Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>,            \
+                                         Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>);           \
   template void activate<T>(Activation, const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>&, \
                             Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>);                   \
   template void multiply_by_derivative<T>(Activation,                                                        \

@@ -21,6 +21,12 @@ template <class T>
 void activate(Activation a, const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>>& y,
               Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>> x);
 
+/// y <- y + b (b added to every column), then x = f(y): one pass over the block for linear and relu
+/// (the forward step of a layer after its matrix product). `x` must not alias `y`.
+template <class T>
+void add_bias_and_activate(Activation a, const Eigen::Ref<const Eigen::Matrix<T, Eigen::Dynamic, 1>>& b,
+                           Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>> y,
+                           Eigen::Ref<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>> x);
 /// d <- d * f'(y), elementwise, with f'(y) taken from y or from x = f(y), whichever is cheaper:
 ///   linear 1, tanh 1 - x^2, relu [y > 0], sigmoid x (1 - x), softplus sigmoid(y).
 template <class T>

@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "nn/parallel.hpp"
 #include "nn/septuple.hpp"
 
 namespace ldyn::nn {
@@ -39,6 +41,7 @@ LayeredNetwork<T>::LayeredNetwork(LayeredSpec spec) : spec_(std::move(spec)) {
   params_.assign(total, T(0));
   x_.resize(spec_.sizes.size());
   y_.resize(spec_.sizes.size());
+  delta_.resize(spec_.sizes.size());
 }
 
 template <class T>
@@ -81,6 +84,16 @@ typename LayeredNetwork<T>::ConstVectorMap LayeredNetwork<T>::bias(int layer) co
   return ConstVectorMap(params_.data() + offset(layer) + size(layer) * size(layer - 1), size(layer));
 }
 
+// The hot loop of training allocates nothing once the buffers have the batch's size: every product is
+// written in place (.noalias()), the bias and the activation are one pass. With several OpenMP threads
+// a step has three parallel regions (few synchronizations: they dominate on a loaded machine):
+//   forward, all layers     split over samples (columns): a sample's states need no other sample's;
+//   d_L .. d_1, all layers  split over samples, likewise;
+//   dH/dW_l, dH/db_l        split over neurons (rows of each layer), each summing over the whole batch.
+// A block is computed as the whole would be, on fewer columns or rows, and a given thread count
+// always cuts the same way: runs are reproducible for a seed and --threads (parallel.hpp).
+constexpr Eigen::Index kGrain = 16;  // one AVX-512 packet of floats: blocks of a column start aligned
+
 template <class T>
 const typename LayeredNetwork<T>::Matrix& LayeredNetwork<T>::forward(const Matrix& inputs) {
   if (inputs.rows() != this->inputs())
@@ -89,36 +102,64 @@ const typename LayeredNetwork<T>::Matrix& LayeredNetwork<T>::forward(const Matri
   const Eigen::Index batch = inputs.cols();
   for (int l = 1; l <= layers(); ++l) {
     const auto li = static_cast<std::size_t>(l);
-    const Matrix& prev = l == 1 ? inputs : x_[li - 1];
-    Matrix& y = y_[li];
-    y.resize(size(l), batch);  // no-op when the batch size is unchanged
-    y.noalias() = weights(l) * prev;
-    y.colwise() += bias(l);
+    y_[li].resize(size(l), batch);  // no-ops when the batch size is unchanged
     x_[li].resize(size(l), batch);
-    nn::activate<T>(activation(l), y, x_[li]);
   }
+  parallel_blocks(batch, kGrain, [&](Eigen::Index c0, Eigen::Index c1) {
+    for (int l = 1; l <= layers(); ++l) {
+      const auto li = static_cast<std::size_t>(l);
+      const Matrix& prev = l == 1 ? inputs : x_[li - 1];
+      auto y = y_[li].middleCols(c0, c1 - c0);
+      y.noalias() = weights(l) * prev.middleCols(c0, c1 - c0);
+      add_bias_and_activate<T>(activation(l), bias(l), y, x_[li].middleCols(c0, c1 - c0));
+    }
+  });
   return x_.back();
 }
 
 template <class T>
 void LayeredNetwork<T>::backward(const Matrix& inputs, const Matrix& output_cotangent, std::span<T> grad) {
   if (grad.size() != params_.size()) throw std::invalid_argument("LayeredNetwork::backward: gradient size");
-  delta_ = output_cotangent;
-  multiply_by_derivative<T>(activation(layers()), y_.back(), x_.back(), delta_);
-  for (int l = layers(); l >= 1; --l) {
-    const auto li = static_cast<std::size_t>(l);
-    const Matrix& prev = l == 1 ? inputs : x_[li - 1];
-    MatrixMap dw(grad.data() + offset(l), size(l), size(l - 1));
-    dw.noalias() = delta_ * prev.transpose();
-    VectorMap(grad.data() + offset(l) + size(l) * size(l - 1), size(l)) = delta_.rowwise().sum();
-    if (l > 1) {
-      // The input layer's cotangent is never needed: skipping it saves the largest product.
-      delta_prev_.resize(size(l - 1), delta_.cols());
-      delta_prev_.noalias() = weights(l).transpose() * delta_;
-      multiply_by_derivative<T>(activation(l - 1), y_[li - 1], x_[li - 1], delta_prev_);
-      delta_.swap(delta_prev_);
+  const Eigen::Index batch = inputs.cols();
+  if (output_cotangent.rows() != outputs() || output_cotangent.cols() != batch)
+    throw std::invalid_argument("LayeredNetwork::backward: cotangent shape");
+  for (int l = 1; l <= layers(); ++l) delta_[static_cast<std::size_t>(l)].resize(size(l), batch);
+  const int L = layers();
+  // d_L = dH/dx_L * f_L'(y_L); d_{l-1} = (W_l^T d_l) * f'(y_{l-1}). The input layer's cotangent is
+  // never needed: skipping it saves the largest product.
+  parallel_blocks(batch, kGrain, [&](Eigen::Index c0, Eigen::Index c1) {
+    const Eigen::Index n = c1 - c0;
+    auto d_out = delta_.back().middleCols(c0, n);
+    d_out = output_cotangent.middleCols(c0, n);
+    multiply_by_derivative<T>(activation(L), y_.back().middleCols(c0, n), x_.back().middleCols(c0, n), d_out);
+    for (int l = L; l > 1; --l) {
+      const auto li = static_cast<std::size_t>(l);
+      auto d = delta_[li - 1].middleCols(c0, n);
+      d.noalias() = weights(l).transpose() * delta_[li].middleCols(c0, n);
+      multiply_by_derivative<T>(activation(l - 1), y_[li - 1].middleCols(c0, n), x_[li - 1].middleCols(c0, n), d);
     }
-  }
+  });
+  // dH/dW_l = d_l x_{l-1}^T and dH/db_l = d_l 1, split over the rows of every layer; a layer too
+  // small to split goes whole to one thread (a different one for each such layer).
+  const int parts = team_threads();
+  parallel_parts(parts, [&](int k) {
+    for (int l = 1; l <= L; ++l) {
+      const auto li = static_cast<std::size_t>(l);
+      Eigen::Index r0 = 0, r1 = size(l);
+      if (size(l) / kGrain >= parts) {
+        std::tie(r0, r1) = block_range(size(l), kGrain, parts, k);
+      } else if ((l - 1) % parts != k) {
+        continue;
+      }
+      if (r1 <= r0) continue;
+      const Matrix& prev = l == 1 ? inputs : x_[li - 1];
+      const auto d = delta_[li].middleRows(r0, r1 - r0);
+      MatrixMap dw(grad.data() + offset(l), size(l), size(l - 1));
+      VectorMap db(grad.data() + offset(l) + size(l) * size(l - 1), size(l));
+      dw.middleRows(r0, r1 - r0).noalias() = d * prev.transpose();
+      db.segment(r0, r1 - r0) = d.rowwise().sum();
+    }
+  });
 }
 
 template <class T>

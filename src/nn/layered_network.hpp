@@ -89,7 +89,8 @@ class LayeredNetwork final : public Model<T> {
   ParameterVector<T> params_;
   std::vector<std::size_t> offsets_;  // offsets_[l] = start of layer l's block (l = 1..L; [0] unused)
   std::vector<Matrix> x_, y_;         // x_[l], y_[l] for l = 1..L (index 0 unused: the input is not copied)
-  Matrix delta_, delta_prev_, cotangent_;  // backprop buffers, reused between batches
+  std::vector<Matrix> delta_;         // d_l (l = 1..L) of the last backward(), reused between batches
+  Matrix cotangent_;
 };
 
 extern template class LayeredNetwork<float>;

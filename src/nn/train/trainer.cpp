@@ -102,15 +102,18 @@ void Trainer<T>::set_options(const optim::Options& options) {
 template <class T>
 double Trainer<T>::train_step(const MatrixX<T>& inputs, const MatrixX<T>& targets) {
   if (grad_.size() != model_.parameters().size()) reset_optimizer();
-  const std::string where = " at epoch " + std::to_string(epoch_ + 1) + ", step " + std::to_string(steps_ + 1) +
-                            " (learning rate too large? try a smaller --lr)";
+  // The message suffix is built only on failure: the step itself allocates nothing.
+  const auto where = [&] {
+    return " at epoch " + std::to_string(epoch_ + 1) + ", step " + std::to_string(steps_ + 1) +
+           " (learning rate too large? try a smaller --lr)";
+  };
   const double h = model_.loss_and_gradient(inputs, targets, grad_);
   if (!std::isfinite(h))
-    throw NonFiniteError("the training loss became " + std::string(std::isnan(h) ? "NaN" : "infinite") + where);
+    throw NonFiniteError("the training loss became " + std::string(std::isnan(h) ? "NaN" : "infinite") + where());
   try {
     optimizer_->step(model_.parameters(), std::span<const T>(grad_));
   } catch (const NonFiniteError& e) {
-    throw NonFiniteError(e.what() + where);
+    throw NonFiniteError(e.what() + where());
   }
   ++steps_;
   return h;
