@@ -63,6 +63,7 @@ COMPARE_THREADS = 2      # --threads of every `ldyn optimize --compare` call
 MOL_BEGIN, MOL_END = "<!-- molecular -->", "<!-- /molecular -->"
 MOL_HEADING = "## Molecular dynamics (issue 3)"
 NN_BEGIN, NN_END = "<!-- nn -->", "<!-- /nn -->"
+PARTICLES_BEGIN, PARTICLES_END = "<!-- particles -->", "<!-- /particles -->"
 NN_HEADING = "## Neural networks: a training epoch against PyTorch (issue #4, section 5)"
 NN_SPEED_GOAL, NN_ACCURACY_GOAL = 1.0, 0.5  # ldyn >= 1x the faster torch's speed; |accuracy gap| <= 0.5 pp
 NNP_GOAL, DFT_GOAL = 1e3, 1e6  # issue 3: CP2K time / ldyn time per MD step, NNP and PBE DFT
@@ -1264,6 +1265,11 @@ def render(info, cpp_data, torch_data, compare, args, molecular=None, nn=None):
         lines += [*molecular, ""]
     if nn is not None:
         lines += [*nn, ""]
+    # The particles section is written by bench/particles/run_particles_bench.py (it trains
+    # policies, minutes of work): a full run keeps the previous one as it is.
+    particles = previous_section(args.out, PARTICLES_BEGIN, PARTICLES_END)
+    if particles is not None:
+        lines += [*particles, ""]
     lines += ["## Reproduce", "",
               "```sh",
               "make bench                                   # builds the release preset, runs everything",

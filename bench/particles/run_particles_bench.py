@@ -84,6 +84,9 @@ def replace_section(path, begin, end, body):
     block = f"{begin}\n{body.rstrip()}\n{end}"
     if begin in text and end in text:
         text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]
+    elif "\n## Reproduce" in text:  # docs/benchmarks.md: sections go before its last one
+        k = text.index("\n## Reproduce")
+        text = text[: k + 1] + block + "\n\n" + text[k + 1:]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
