@@ -7,8 +7,9 @@
 One run does:
   1. `ldyn particles train` with the invariant and the raw policy, same learner (evolution strategy),
      same world, budget and seeds (--train-seeds; one per policy and seed);
-  2. `ldyn particles run` of each trained policy, of `random` and of `cruise` on --eval-seeds seeds
-     (1000 steps each), in the simulation frame and boosted by V = (3, -2) cruise speeds;
+  2. `ldyn particles run` of each trained policy (one per training seed), of `random` and of
+     `cruise` on --eval-seeds seeds (1000 steps each); the trained ones also boosted by
+     V = (3, -2) cruise speeds;
   3. the environment steps each policy needed to reach two returns: the raw policy's best, and
      500 per 1000 steps (driving at half the return of a collision-free cruise); curves smoothed
      over 10 iterations, averaged over training seeds;
@@ -110,6 +111,11 @@ def goals_section(args, results):
                  f"{args.eval_seeds} seeds (1000..{999 + args.eval_seeds}) of 1000 steps, default world "
                  f"(torus, N = 64, packing fraction 0.05, start at rest).")
     lines.append("")
+    lines.append(f"Trained policies: one per training seed, each on every evaluation seed ({inv['episodes']} episodes per "
+                 f"policy kind); mean ± sd over the episodes. Per training seed, collisions / speed: " +
+                 "; ".join(f"{k} seed {r['train_seed']}: {r['c']:.4f} / {r['v']:.3f}" for k in ("invariant", "raw")
+                           for r in results["per_policy"][k]) + ".")
+    lines.append("")
     lines.append("| driver | collisions per particle per 1000 steps | vs random | speed / cruise | return per particle per 1000 steps |")
     lines.append("|---|---|---|---|---|")
     for name, e in (("invariant policy (trained)", inv), ("raw policy (trained)", raw), ("cruise (scripted)", cru), ("random (scripted)", rnd)):
@@ -147,23 +153,24 @@ def goals_section(args, results):
                  "first row compares how fast each gets past the initial dip of exploration, not how fast it learns to drive.")
     g = results["galilean"]
     lines.append("")
-    lines.append(f"**Galilean test** (boost V = ({BOOST[0]:g}, {BOOST[1]:g}) cruise speeds, {args.eval_seeds} seeds): "
-                 f"invariant policy: {g['invariant']['same']} of {args.eval_seeds} trajectories identical bit for bit "
-                 f"(road-frame digest), collisions {g['invariant']['c0']:.4f} → {g['invariant']['c1']:.4f}, speed "
-                 f"{g['invariant']['v0']:.3f} → {g['invariant']['v1']:.3f}; raw policy: {g['raw']['same']} of {args.eval_seeds} "
-                 f"identical, collisions {g['raw']['c0']:.4f} → {g['raw']['c1']:.4f}, speed {g['raw']['v0']:.3f} → {g['raw']['v1']:.3f}.")
+    lines.append(f"**Galilean test** (the same episodes with the whole world boosted by V = ({BOOST[0]:g}, {BOOST[1]:g}) "
+                 f"cruise speeds): invariant policies: {g['invariant']['same']} of {g['invariant']['of']} trajectories "
+                 f"identical bit for bit (road-frame digest), collisions {g['invariant']['c0']:.4f} → {g['invariant']['c1']:.4f}, "
+                 f"speed {g['invariant']['v0']:.3f} → {g['invariant']['v1']:.3f}; raw policies: {g['raw']['same']} of "
+                 f"{g['raw']['of']} identical, collisions {g['raw']['c0']:.4f} → {g['raw']['c1']:.4f}, speed "
+                 f"{g['raw']['v0']:.3f} → {g['raw']['v1']:.3f}.")
     return "\n".join(lines)
 
 
 def throughput_section(bench):
     rows = {}
     for b in bench["benchmarks"]:
-        m = re.match(r"step_throughput/(\w+)/(\d+)", b["name"])
+        m = re.match(r"step_throughput/(\w+)/(\d+)_median$", b["name"])
         if m:
             rows[(m.group(1), int(m.group(2)))] = b
     lines = ["Particle-steps per second of `World::step` with each driver acting first (sensors, batched policy, dynamics, "
              "contacts), one thread, default world (torus, packing fraction 0.05, sensing radius 6R), policies of the trained "
-             "shape (8 hidden units). `bench/bench_particles.cpp`, Google Benchmark, "
+             "shape (8 hidden units; the invariant one is the shipped trained policy). `bench/bench_particles.cpp`, Google Benchmark, median of 7 repetitions of 0.5 s, "
              f"{bench['context'].get('host_name', '')}, {bench['context'].get('num_cpus', '')} CPUs, load average "
              f"{', '.join(f'{x:.2f}' for x in bench['context'].get('load_avg', []))}.", "",
              "| driver | N = 64 | N = 1024 | N = 16 384 | steps per neighbour-list rebuild (N = 1024) |", "|---|---|---|---|---|"]
@@ -212,23 +219,31 @@ def main():
                 run([args.cli, "particles", "train", "--policy", kind, "--learner", "es", "--iterations", iterations,
                      "--episode-steps", args.episode_steps, "--seed", s, "--quiet", "--out", csv, "--save", pol])
             curves[kind].append(read_curve(csv))
-    results["eval"], results["galilean"] = {}, {}
+    # Every trained policy (one per training seed) on every evaluation seed; statistics over all
+    # (policy, episode) pairs. Scripted drivers: the evaluation seeds alone.
+    results["eval"], results["galilean"], results["per_policy"] = {}, {}, {}
+    sd = lambda x: statistics.stdev(x) if len(x) > 1 else 0.0
     for name in ("invariant", "raw", "random", "cruise"):
-        policy = str(out / f"{name}-{seeds[0]}.txt") if name in ("invariant", "raw") else name
-        e0 = evaluate(args.cli, policy, args.eval_seeds, out / f"eval-{name}.json")
-        per = e0["per_seed"]
+        policies = [(s, str(out / f"{name}-{s}.txt")) for s in seeds] if name in ("invariant", "raw") else [(None, name)]
+        per, boosted, rows = [], [], []
+        for s, policy in policies:
+            tag = f"{name}-{s}" if s is not None else name
+            e0 = evaluate(args.cli, policy, args.eval_seeds, out / f"eval-{tag}.json")
+            per += e0["per_seed"]
+            rows.append({"train_seed": s, "c": e0["collisions_per_particle_per_1000_steps"], "v": e0["mean_speed_fraction"]})
+            if name in ("invariant", "raw"):
+                boosted += evaluate(args.cli, policy, args.eval_seeds, out / f"eval-{tag}-boost.json", BOOST)["per_seed"]
         cs = [p["collisions_per_particle_per_1000_steps"] for p in per]
         vs = [p["mean_speed_fraction"] for p in per]
         rs = [p["mean_return"] for p in per]
-        sd = lambda x: statistics.stdev(x) if len(x) > 1 else 0.0
         results["eval"][name] = {"c_mean": statistics.mean(cs), "c_sd": sd(cs), "v_mean": statistics.mean(vs), "v_sd": sd(vs),
-                                 "r_mean": statistics.mean(rs), "r_sd": sd(rs)}
-        if name in ("invariant", "raw"):
-            e1 = evaluate(args.cli, policy, args.eval_seeds, out / f"eval-{name}-boost.json", BOOST)
-            same = sum(a["trajectory_digest"] == b["trajectory_digest"] for a, b in zip(per, e1["per_seed"]))
-            results["galilean"][name] = {"same": same, "c0": e0["collisions_per_particle_per_1000_steps"],
-                                         "c1": e1["collisions_per_particle_per_1000_steps"],
-                                         "v0": e0["mean_speed_fraction"], "v1": e1["mean_speed_fraction"]}
+                                 "r_mean": statistics.mean(rs), "r_sd": sd(rs), "episodes": len(per)}
+        results["per_policy"][name] = rows
+        if boosted:
+            same = sum(a["trajectory_digest"] == b["trajectory_digest"] for a, b in zip(per, boosted))
+            results["galilean"][name] = {"same": same, "of": len(per), "c0": statistics.mean(cs),
+                                         "c1": statistics.mean(p["collisions_per_particle_per_1000_steps"] for p in boosted),
+                                         "v0": statistics.mean(vs), "v1": statistics.mean(p["mean_speed_fraction"] for p in boosted)}
     # Steps to the raw policy's best (smoothed, averaged over seeds) return.
     def mean_curve(cs):
         n = min(len(c) for c in cs)
@@ -245,7 +260,9 @@ def main():
     replace_section(ROOT / "docs/particles.md", "<!-- particles-goals -->", "<!-- /particles-goals -->", goals_section(args, results))
     if not args.no_throughput:
         bj = out / "throughput.json"
-        run([args.bench, "--benchmark_format=json", f"--benchmark_out={bj}", "--benchmark_min_time=0.5"])
+        # The machine is shared (a VM): the median of 7 repetitions of 0.5 s each.
+        run([args.bench, "--benchmark_format=json", f"--benchmark_out={bj}", "--benchmark_min_time=0.5",
+             "--benchmark_repetitions=7", "--benchmark_report_aggregates_only=true"])
         replace_section(ROOT / "docs/benchmarks.md", "<!-- particles -->", "<!-- /particles -->",
                         "## Autonomous particles (issue 5)\n\n" + throughput_section(json.loads(bj.read_text())))
 

@@ -20,6 +20,8 @@ void CellList::build(std::span<const std::uint32_t> px, std::span<const std::uin
     cell_[i] = c;
     ++start_[c + 1];
   }
+  max_per_cell_ = 0;
+  for (std::size_t c = 1; c < start_.size(); ++c) max_per_cell_ = std::max<std::size_t>(max_per_cell_, start_[c]);
   for (std::size_t c = 1; c < start_.size(); ++c) start_[c] += start_[c - 1];
   // Filling in index order keeps each cell sorted by index (a stable counting sort): the order
   // neighbours are visited in depends on which cell a particle is in, never on its history.

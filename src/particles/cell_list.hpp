@@ -30,6 +30,8 @@ class CellList {
     const std::size_t c = static_cast<std::size_t>(cy) * nx_ + cx;
     return {order_.data() + start_[c], order_.data() + start_[c + 1]};
   }
+  /// The most particles one for_each_near() can visit (the 9 fullest cells' worth, bounded above).
+  std::size_t max_near() const { return 9 * max_per_cell_; }
   /// Calls f(j) for every particle j in the 3 x 3 cells around the cell of (px, py).
   template <class F>
   void for_each_near(std::uint32_t px, std::uint32_t py, F&& f) const {
@@ -46,6 +48,7 @@ class CellList {
   std::vector<std::uint32_t> start_;  ///< (cells + 1) offsets into order_
   std::vector<std::uint32_t> order_;  ///< particle indices sorted by cell
   std::vector<std::uint32_t> cell_;   ///< cell of each particle (scratch of build)
+  std::size_t max_per_cell_ = 0;
 };
 
 }  // namespace ldyn::particles

@@ -102,22 +102,32 @@ void World::set_state(std::span<const ParticleState> state) {
 void World::build_neighbours() {
   cells_.build(px_, py_);
   const std::size_t n = size();
-  const double reach = neighbour_reach(p_), reach2 = reach * reach;
-  const double ux = unit_x_, uy = unit_y_;
-  neighbours_.clear();
-  if (neighbours_.capacity() == 0) neighbours_.reserve(16 * n);
+  const double reach = neighbour_reach(p_);
+  // Written through a raw pointer into a buffer grown ahead (at most 9 cells' worth of entries per
+  // particle are added before the next check), so that the loop keeps px, py in registers.
+  const std::uint32_t* pxd = px_.data();
+  const std::uint32_t* pyd = py_.data();
+  const float ux = static_cast<float>(unit_x_), uy = static_cast<float>(unit_y_);
+  const float reach2 = static_cast<float>(reach * reach);
+  std::size_t count = 0;
+  if (neighbours_.size() < 16 * n) neighbours_.resize(16 * n);
   for (std::size_t i = 0; i < n; ++i) {
-    neighbour_start_[i] = static_cast<std::uint32_t>(neighbours_.size());
-    const std::uint32_t xi = px_[i], yi = py_[i];
+    neighbour_start_[i] = static_cast<std::uint32_t>(count);
+    if (neighbours_.size() < count + cells_.max_near()) neighbours_.resize(2 * (count + cells_.max_near()));
+    std::uint32_t* out = neighbours_.data() + count;
+    std::uint32_t* const first = out;
+    const std::uint32_t xi = pxd[i], yi = pyd[i];
     cells_.for_each_near(xi, yi, [&](std::uint32_t j) {
-      if (j == i) return;
-      const double rx = static_cast<std::int32_t>(px_[j] - xi) * ux, ry = static_cast<std::int32_t>(py_[j] - yi) * uy;
-      if (rx * rx + ry * ry <= reach2) neighbours_.push_back(j);
+      const float rx = static_cast<float>(static_cast<std::int32_t>(pxd[j] - xi)) * ux;
+      const float ry = static_cast<float>(static_cast<std::int32_t>(pyd[j] - yi)) * uy;
+      *out = j;  // branch-free: about a third of the candidates are kept, unpredictably
+      out += (j != i) & (rx * rx + ry * ry <= reach2);
     });
     // Cells are visited in an order that depends on the frame; the sorted list does not.
-    std::sort(neighbours_.begin() + neighbour_start_[i], neighbours_.end());
+    std::sort(first, out);
+    count = static_cast<std::size_t>(out - neighbours_.data());
   }
-  neighbour_start_[n] = static_cast<std::uint32_t>(neighbours_.size());
+  neighbour_start_[n] = static_cast<std::uint32_t>(count);
   const auto shift_x = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_x_) * steps_);
   const auto shift_y = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_y_) * steps_);
   for (std::size_t i = 0; i < n; ++i) {

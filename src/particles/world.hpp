@@ -65,7 +65,7 @@ class World {
   }
   /// The same lists back to back (CSR): particle i's are entries [start[i], start[i + 1]).
   std::span<const std::uint32_t> neighbour_start() const { return neighbour_start_; }
-  std::span<const std::uint32_t> neighbour_entries() const { return neighbours_; }
+  std::span<const std::uint32_t> neighbour_entries() const { return {neighbours_.data(), neighbour_start_.back()}; }
   long neighbour_rebuilds() const { return rebuilds_; }
   BoxSize box() const { return box_; }
 
