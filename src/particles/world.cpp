@@ -35,6 +35,7 @@ World::World(const WorldParams& params)
   for (auto* v : {&hx_, &hy_, &speed_, &reward_, &progress_}) v->assign(n, 0.0f);
   for (auto* v : {&dpx_, &dpy_, &dvx_, &dvy_}) v->assign(n, 0);
   hits_.assign(n, 0);
+  on_edge_.assign(n, 0);
   neighbour_start_.assign(n + 1, 0);
   built_px_.assign(n, 0);
   built_py_.assign(n, 0);
@@ -77,6 +78,7 @@ void World::reset(std::uint64_t seed) {
   }
   steps_ = 0;
   contacts_.clear();
+  std::fill(on_edge_.begin(), on_edge_.end(), 0);
   build_neighbours();
 }
 
@@ -96,6 +98,7 @@ void World::set_state(std::span<const ParticleState> state) {
   }
   steps_ = 0;
   contacts_.clear();
+  std::fill(on_edge_.begin(), on_edge_.end(), 0);
   build_neighbours();
 }
 
@@ -284,10 +287,13 @@ void World::apply_edges(StepEvents& events) {
     const std::int32_t uy = vy_[i] - boost_y_;
     // Below the road wraps to the top half of the 4W box (y >= 2^31).
     const bool below = y < lo || y >= 0x80000000u, above = !below && y > hi;
+    const bool was_touching = on_edge_[i] != 0;
+    on_edge_[i] = y == lo || y == hi || below || above;
     if (!below && !above) continue;
     py_[i] = below ? lo : hi;
     if ((below && uy < 0) || (above && uy > 0)) {
       vy_[i] = boost_y_;  // inelastic: the motion into the edge stops
+      if (was_touching) continue;  // pressed against the edge: one hit when it arrived, not one per step
       ++hits_[i];
       ++events.edge_hits;
     }

@@ -32,7 +32,7 @@ struct ParticleState {
 /// Per-step counts, summed over particles.
 struct StepEvents {
   long collisions = 0;  ///< new disc contacts: pairs overlapping now that were not in the previous step
-  long edge_hits = 0;   ///< lane: particles that hit a road edge
+  long edge_hits = 0;   ///< lane: particles that arrive at a road edge moving into it
 };
 
 class World {
@@ -130,6 +130,7 @@ class World {
   // Pairs (i << 32 | j, i < j) overlapping in the previous and in this step, sorted: a collision
   // is a new contact, so two particles pushing against each other count once, not every step.
   std::vector<std::uint64_t> contacts_, new_contacts_;
+  std::vector<std::uint8_t> on_edge_;  // lane: touching a road edge after the previous step
   CellList cells_;
   std::vector<std::uint32_t> neighbour_start_, neighbours_;
   std::vector<std::uint32_t> built_px_, built_py_;  // road-frame positions when the list was built
