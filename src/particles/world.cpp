@@ -73,12 +73,18 @@ void World::reset(std::uint64_t seed) {
     const double u = p_.initial_speed * speed_[i];
     vx_[i] = boost_x_ + to_units(u * hx_[i], velocity_unit_x());
     vy_[i] = boost_y_ + to_units(u * hy_[i], velocity_unit_y());
-    reward_[i] = progress_[i] = 0;
-    hits_[i] = 0;
   }
+  start_episode();
+}
+
+// Step counter, contact memory, per-step outputs and the neighbour list of a new initial state.
+void World::start_episode() {
   steps_ = 0;
   contacts_.clear();
   std::fill(on_edge_.begin(), on_edge_.end(), 0);
+  std::fill(reward_.begin(), reward_.end(), 0.0f);
+  std::fill(progress_.begin(), progress_.end(), 0.0f);
+  std::fill(hits_.begin(), hits_.end(), 0);
   build_neighbours();
 }
 
@@ -93,13 +99,8 @@ void World::set_state(std::span<const ParticleState> state) {
     hx_[i] = static_cast<float>(std::cos(s.heading));
     hy_[i] = static_cast<float>(std::sin(s.heading));
     speed_[i] = static_cast<float>(s.desired_speed);
-    reward_[i] = progress_[i] = 0;
-    hits_[i] = 0;
   }
-  steps_ = 0;
-  contacts_.clear();
-  std::fill(on_edge_.begin(), on_edge_.end(), 0);
-  build_neighbours();
+  start_episode();
 }
 
 void World::build_neighbours() {

@@ -113,6 +113,7 @@ class World {
   void resolve_contacts(StepEvents& events);
   void apply_edges(StepEvents& events);
   void limit_speed(std::size_t i, double speed2);
+  void start_episode();
   void build_neighbours();
   bool neighbours_stale() const;
 
