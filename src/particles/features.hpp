@@ -2,7 +2,8 @@
 // Batched sensor readings: one column per particle, so that a policy is evaluated for all
 // particles at once (docs/particles.md, "Policies").
 //   invariant: 6 rows, the agent's road-frame velocity in its own frame and the four threat-
-//              weighted invariants of its most threatening neighbour (sensing.hpp);
+//              weighted invariants, summed over its neighbours or of the most threatening one
+//              (Sensing::aggregate, sensing.hpp);
 //   raw:       7 + 5K rows, world-frame absolute positions and velocities of the agent and of its K
 //              nearest neighbours within the sensing radius (plus a presence flag), and its desired
 //              heading and speed: no symmetry built in.

@@ -12,9 +12,10 @@
 // ties to the lower index) is one permutation-invariant aggregate, the threat-weighted sum over all
 // neighbours the other (the default; see Aggregate).
 //
-// The four invariants a policy gets are that neighbour's relative position and velocity in the
+// The four invariants a policy gets are a neighbour's relative position and velocity in the
 // agent's road frame (e_par = desired heading d_i, e_perp = d_i turned left by 90 degrees),
-// weighted by the threat:  s r.e_par/|r|,  s r.e_perp/|r|,  s v.e_par/c,  s v.e_perp/c.
+// weighted by the threat:  s r.e_par/|r|,  s r.e_perp/|r|,  s v.e_par/c,  s v.e_perp/c
+// (summed over the neighbours, or of the most threatening one).
 // For a pair of discs in 2D given the agent's heading they are a complete set: 9 numbers
 // (x_i, v_i, x_j, v_j, d_i) less the 5 of the proper Galilean group (2 translations, 2 boosts,
 // 1 rotation) leave 4.
