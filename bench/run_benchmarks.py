@@ -1281,6 +1281,8 @@ def render(info, cpp_data, torch_data, compare, args, molecular=None, nn=None):
               "/usr/bin/python3 bench/run_benchmarks.py --only molecular   # the molecular section alone",
               "/usr/bin/python3 bench/run_benchmarks.py --only molecular --quick --no-lammps",
               "/usr/bin/python3 bench/run_benchmarks.py --only nn        # the neural-network section alone",
+              "/usr/bin/python3 bench/particles/run_particles_bench.py --train-seeds 1,2,3 --raw-iterations 1000"
+              "   # the particles section (and docs/particles.md's goals; --no-train reuses the policies)",
               "```", ""]
     return "\n".join(lines), goal_met
 
