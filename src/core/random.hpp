@@ -10,13 +10,14 @@ namespace ldyn {
 
 using Rng = std::mt19937_64;
 
-/// 64-bit FNV-1a: a stable hash of a stream name (std::hash is not stable across builds).
+/// 64-bit FNV-1a: the offset basis, and one step folding `value` into hash `h`.
+constexpr std::uint64_t kFnvOffset = 1469598103934665603ULL;
+constexpr std::uint64_t fnv1a(std::uint64_t h, std::uint64_t value) { return (h ^ value) * 1099511628211ULL; }
+
+/// FNV-1a of a stream name: a stable hash (std::hash is not stable across builds).
 constexpr std::uint64_t stable_hash(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
+  std::uint64_t h = kFnvOffset;
+  for (char c : s) h = fnv1a(h, static_cast<unsigned char>(c));
   return h;
 }
 

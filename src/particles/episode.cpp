@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/random.hpp"
+
 namespace ldyn::particles {
 
 double EpisodeStats::collisions_per_particle_per_1000_steps() const {
@@ -20,7 +22,7 @@ EpisodeStats run_episode(World& world, Driver& driver, std::uint64_t seed, const
   EpisodeStats stats;
   stats.particles = static_cast<long>(n);
   stats.steps = options.steps;
-  std::uint64_t digest = 1469598103934665603ULL;
+  std::uint64_t digest = kFnvOffset;
   if (options.observe) options.observe(world, 0);
   double reward_sum = 0, progress_sum = 0;
   for (long t = 0; t < options.steps; ++t) {
@@ -34,7 +36,7 @@ EpisodeStats run_episode(World& world, Driver& driver, std::uint64_t seed, const
     for (std::size_t i = 0; i < n; ++i) rs += r[i], ps += p[i];
     reward_sum += rs;
     progress_sum += ps;
-    if (options.digest) digest = (digest ^ world.road_frame_digest()) * 1099511628211ULL;
+    if (options.digest) digest = fnv1a(digest, world.road_frame_digest());
     if (options.observe) options.observe(world, t + 1);
   }
   const double dn = static_cast<double>(n);

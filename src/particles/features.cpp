@@ -12,13 +12,17 @@ namespace {
 // Fixed-point scale of the threat-weighted sums (2^20: 1e-6 resolution, no overflow below 1e12 terms).
 constexpr float kSumScale = 1048576.0f;
 
-inline float threat_of(float rx, float ry, float vx, float vy, float contact, float horizon, float inv_margin) {
+// The threat of one neighbour (sensing.hpp; pair_invariants() is the same in double), branch-free so
+// that the loop over all neighbours vectorizes. v = 0 gives tau = 0, as -r.v = 0.
+inline float threat_of(float rx, float ry, float vx, float vy, float contact, float horizon, float inv_horizon,
+                       float inv_margin) {
   const float v2 = vx * vx + vy * vy, rv = rx * vx + ry * vy;
-  const float tau = v2 > 0 ? std::clamp(-rv / v2, 0.0f, horizon) : 0.0f;
+  const float tau = std::clamp(-rv / std::max(v2, 1e-30f), 0.0f, horizon);
   const float cx = rx + vx * tau, cy = ry + vy * tau;
   const float miss = std::sqrt(cx * cx + cy * cy) - contact;
   const float gap = std::sqrt(rx * rx + ry * ry) - contact;
-  return std::max(std::clamp(1 - gap * inv_margin, 0.0f, 1.0f), (1 - tau / horizon) * std::clamp(1 - miss * inv_margin, 0.0f, 1.0f));
+  return std::max(std::clamp(1 - gap * inv_margin, 0.0f, 1.0f),
+                  (1 - tau * inv_horizon) * std::clamp(1 - miss * inv_margin, 0.0f, 1.0f));
 }
 
 // The threats of every particle, in three passes over the whole neighbour list (CSR, each
@@ -58,15 +62,8 @@ void scan_all(const World& w, const Sensing& s, std::vector<Threat>& out) {
   }
 #pragma omp simd
   for (std::size_t k = 0; k < m; ++k) {
-    const float rx = RX[k], ry = RY[k], wx = VX[k], wy = VY[k];
-    const float r2 = rx * rx + ry * ry, v2 = wx * wx + wy * wy, rv = rx * wx + ry * wy;
-    const float tau = std::clamp(-rv / std::max(v2, 1e-30f), 0.0f, horizon);
-    const float cx = rx + wx * tau, cy = ry + wy * tau;
-    const float miss = std::sqrt(cx * cx + cy * cy) - diameter;
-    const float gap = std::sqrt(r2) - diameter;
-    const float t = std::max(std::clamp(1 - gap * inv_margin, 0.0f, 1.0f),
-                             (1 - tau * inv_horizon) * std::clamp(1 - miss * inv_margin, 0.0f, 1.0f));
-    T[k] = r2 <= rho2 ? t : 0.0f;
+    const float t = threat_of(RX[k], RY[k], VX[k], VY[k], diameter, horizon, inv_horizon, inv_margin);
+    T[k] = RX[k] * RX[k] + RY[k] * RY[k] <= rho2 ? t : 0.0f;
   }
   out.resize(n);
   const bool lane = w.params().scenario == Scenario::lane;
@@ -101,7 +98,7 @@ void scan_all(const World& w, const Sensing& s, std::vector<Threat>& out) {
       for (int edge = 0; edge < 2; ++edge) {
         const float ry = edge == 0 ? -y : width - y;
         if (std::abs(ry) > rho) continue;
-        const float t = threat_of(0, ry, 0, -u_y, radius, horizon, inv_margin);
+        const float t = threat_of(0, ry, 0, -u_y, radius, horizon, inv_horizon, inv_margin);
         if (t <= 0) continue;
         const float tr = t / std::abs(ry);
         a1 += static_cast<std::int32_t>(tr * ry * kSumScale);

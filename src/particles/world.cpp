@@ -103,6 +103,13 @@ void World::set_state(std::span<const ParticleState> state) {
   start_episode();
 }
 
+// How far the road has moved since the start, in position units (modulo the box): a road-frame
+// position is the position minus this.
+std::pair<std::uint32_t, std::uint32_t> World::road_shift() const {
+  return {static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_x_) * steps_),
+          static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_y_) * steps_)};
+}
+
 void World::build_neighbours() {
   cells_.build(px_, py_);
   const std::size_t n = size();
@@ -132,8 +139,7 @@ void World::build_neighbours() {
     count = static_cast<std::size_t>(out - neighbours_.data());
   }
   neighbour_start_[n] = static_cast<std::uint32_t>(count);
-  const auto shift_x = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_x_) * steps_);
-  const auto shift_y = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_y_) * steps_);
+  const auto [shift_x, shift_y] = road_shift();
   for (std::size_t i = 0; i < n; ++i) {
     built_px_[i] = px_[i] - shift_x;
     built_py_[i] = py_[i] - shift_y;
@@ -145,8 +151,7 @@ void World::build_neighbours() {
 // particles then closed in by at most the skin, and the list (reach: sensing radius + skin) still
 // holds every pair within the sensing radius. Integer arithmetic on road-frame positions: the same in every frame.
 bool World::neighbours_stale() const {
-  const auto shift_x = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_x_) * steps_);
-  const auto shift_y = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_y_) * steps_);
+  const auto [shift_x, shift_y] = road_shift();
   const double half_skin = 0.5 * kSkinInRadii * p_.radius;
   const double limit_x = half_skin / unit_x_, limit_y = half_skin / unit_y_;
   const double lx2 = limit_x * limit_x, ly2 = limit_y * limit_y;
@@ -302,15 +307,11 @@ void World::apply_edges(StepEvents& events) {
 }
 
 std::uint64_t World::road_frame_digest() const {
-  std::uint64_t h = 1469598103934665603ULL;
+  std::uint64_t h = kFnvOffset;
   auto mix = [&h](std::uint32_t v) {
-    for (int b = 0; b < 4; ++b) {
-      h ^= (v >> (8 * b)) & 0xffu;
-      h *= 1099511628211ULL;
-    }
+    for (int b = 0; b < 4; ++b) h = fnv1a(h, (v >> (8 * b)) & 0xffu);
   };
-  const auto shift_x = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_x_) * steps_);
-  const auto shift_y = static_cast<std::uint32_t>(static_cast<std::int64_t>(boost_y_) * steps_);
+  const auto [shift_x, shift_y] = road_shift();
   for (std::size_t i = 0; i < size(); ++i) {
     mix(px_[i] - shift_x);
     mix(py_[i] - shift_y);

@@ -14,6 +14,7 @@
 // difference stays the true one.
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "particles/cell_list.hpp"
@@ -114,6 +115,7 @@ class World {
   void apply_edges(StepEvents& events);
   void limit_speed(std::size_t i, double speed2);
   void start_episode();
+  std::pair<std::uint32_t, std::uint32_t> road_shift() const;
   void build_neighbours();
   bool neighbours_stale() const;
 
