@@ -48,8 +48,7 @@ DriverChoice choose_driver(const std::string& policy, particles::WorldParams& wo
     return c;
   }
   c.policy = std::make_shared<particles::Policy>(particles::load_policy(policy));
-  world = particles::world_for(world, c.policy->sensing);
-  particles::validate(world);
+  world = particles::world_for(world, c.policy->sensing);  // validated by the World built from it
   c.driver = std::make_unique<particles::PolicyDriver>(*c.policy);
   return c;
 }
